@@ -1,0 +1,249 @@
+// `kubelite agent`: joins this machine to a cluster as a node. It trusts the cluster's CA
+// (pinned by --ca-cert-hash, as kubeadm join does), authenticates as system:node:<name> with
+// a credential derived from the join token, starts its own container runtime and the
+// kubelet with a REST client, and serves the kubelet API (logs, exec, attach, port-forward)
+// on its own port. Several agents run side by side on one machine when each has its own
+// --name, --data-dir and port (the default port falls back to a free one when taken).
+//
+//   kubelite agent --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef \
+//     --ca-cert-hash sha256:… [--name N] [--runtime auto|containerd|process] [--data-dir D]
+
+import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir, hostname, networkInterfaces } from 'node:os';
+import { join, resolve } from 'node:path';
+import tls from 'node:tls';
+import { nodeCredential, parseBootstrapToken } from '../apiserver/auth/bootstrap-token.js';
+import type { Client } from '../client/interface.js';
+import { RestClient } from '../client/rest.js';
+import { R } from '../client/resources.js';
+import type { Runnable } from '../controllers/controller.js';
+import type { ContainerRuntime } from '../kubelet/runtime/interface.js';
+import { ensureKubeletServingCertificate } from '../kubelet/server/certs.js';
+import { ContainerLogManager } from '../kubelet/server/log-manager.js';
+import { KubeletServer } from '../kubelet/server/server.js';
+import type { KubeletStreamingBackend } from '../kubelet/server/types.js';
+
+export type AgentRuntimeKind = 'containerd' | 'process';
+
+export interface AgentOptions {
+  server: string;
+  token: string;
+  /** Node name; default the host name. */
+  name?: string;
+  runtime?: 'auto' | AgentRuntimeKind;
+  /** Default ~/.kubelite/agent-<name>. */
+  dataDir?: string;
+  /** `sha256:<hex>` of the cluster CA's public key (printed by `kubelite up`). */
+  caCertHash?: string;
+  /** The cluster CA as a file, instead of a pin. */
+  caFile?: string;
+  /** Kubelet API address; default 127.0.0.1 when the server is on loopback, else 0.0.0.0. */
+  address?: string;
+  /** Kubelet API port; default 10250, or a free port when that one is taken. */
+  port?: number;
+  /** The node's InternalIP; default the host's first IPv4 address. */
+  nodeIP?: string;
+  log?: (msg: string) => void;
+}
+
+/** What the agent starts, provided by the kubelet and runtime modules (wired in main.ts). */
+export interface AgentDeps {
+  createRuntime(kind: AgentRuntimeKind, ctx: { dataDir: string; nodeName: string; log: (m: string) => void }): Promise<ContainerRuntime>;
+  createKubelet(ctx: {
+    client: Client;
+    runtime: ContainerRuntime;
+    nodeName: string;
+    dataDir: string;
+    nodeIP: string;
+    /** The port the kubelet API listens on, for the Node's daemonEndpoints. */
+    kubeletPort: number;
+    log: (m: string) => void;
+  }): AgentKubelet | Promise<AgentKubelet>;
+}
+
+/** The kubelet as the agent needs it: run it, and reach its pods for the streaming API. */
+export interface AgentKubelet extends Runnable {
+  backend: KubeletStreamingBackend;
+}
+
+export interface RunningAgent {
+  nodeName: string;
+  dataDir: string;
+  kubeletPort: number;
+  client: RestClient;
+  /** Settles when everything has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function firstIPv4(): string {
+  for (const addrs of Object.values(networkInterfaces())) for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return '127.0.0.1';
+}
+
+/** The node name the agent registers: --name, or the host name as the kubelet does (lowercased). */
+export function agentNodeName(name: string | undefined): string {
+  const n = (name ?? hostname()).toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(n)) throw new Error(`invalid node name "${n}": a lowercase RFC 1123 subdomain is required (use --name)`);
+  return n;
+}
+
+export function pemOfDer(der: Buffer): string {
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+}
+
+function spkiHash(pem: string): string {
+  const spki = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' });
+  return `sha256:${createHash('sha256').update(spki).digest('hex')}`;
+}
+
+/**
+ * The cluster CA: from --ca-file, or the root of the chain the server presents, checked
+ * against --ca-cert-hash when given (kubeadm's discovery).
+ */
+export async function discoverClusterCA(server: string, opts: { caCertHash?: string; caFile?: string; log?: (m: string) => void }): Promise<string> {
+  if (opts.caFile) return readFileSync(opts.caFile, 'utf8');
+  const url = new URL(server);
+  if (url.protocol !== 'https:') throw new Error(`--server must be an https:// URL, got ${server}`);
+  const chain = await new Promise<tls.DetailedPeerCertificate>((resolve, reject) => {
+    const s = tls.connect({ host: url.hostname, port: Number(url.port || 443), rejectUnauthorized: false, servername: /^[\d.]+$/.test(url.hostname) ? undefined : url.hostname }, () => {
+      const cert = s.getPeerCertificate(true);
+      s.end();
+      resolve(cert);
+    });
+    s.once('error', (e) => reject(new Error(`cannot reach the API server at ${server}: ${e.message}`)));
+    s.setTimeout(10_000, () => s.destroy(new Error('timed out')));
+  });
+  const certs: tls.DetailedPeerCertificate[] = [];
+  for (let c: tls.DetailedPeerCertificate | undefined = chain; c && c.raw && !certs.includes(c); c = c.issuerCertificate) certs.push(c);
+  const pems = certs.map((c) => pemOfDer(c.raw));
+  if (opts.caCertHash) {
+    const want = opts.caCertHash.toLowerCase();
+    const ca = pems.find((p) => spkiHash(p) === want);
+    if (!ca) throw new Error(`the API server at ${server} presents no CA matching --ca-cert-hash ${opts.caCertHash}`);
+    return ca;
+  }
+  opts.log?.('warning: no --ca-cert-hash given: trusting the CA the API server presents without verifying it');
+  return pems[pems.length - 1];
+}
+
+function defaultRuntime(): AgentRuntimeKind {
+  try {
+    execFileSync('containerd', ['--version'], { stdio: 'ignore' });
+    return process.getuid?.() === 0 ? 'containerd' : 'process';
+  } catch {
+    return 'process';
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
+}
+
+/** Joins the cluster and runs the node until stop(). */
+export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<RunningAgent> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  if (!parseBootstrapToken(options.token)) throw new Error('--token must be a join token of the form [a-z0-9]{6}.[a-z0-9]{16} (printed by kubelite up)');
+  const nodeName = agentNodeName(options.name);
+  const dataDir = resolve(options.dataDir ?? join(homedir(), '.kubelite', `agent-${nodeName}`));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const caPem = await discoverClusterCA(options.server, { caCertHash: options.caCertHash, caFile: options.caFile, log });
+  const client = new RestClient({ server: options.server, token: nodeCredential(options.token, nodeName), caPem, userAgent: `kubelite-agent/${nodeName}` });
+  // Fail early on a bad token: the node's own lookup must authenticate (404 is fine).
+  try {
+    await client.get(R.nodes, '', nodeName);
+  } catch (e) {
+    client.close();
+    const code = (e as { code?: number }).code;
+    if (code === 401) throw new Error('the API server rejected the join token (unknown, expired or deleted)');
+    throw e;
+  }
+
+  const nodeIP = options.nodeIP ?? firstIPv4();
+  const serverHost = new URL(options.server).hostname;
+  const address = options.address ?? (isLoopbackHost(serverHost) ? '127.0.0.1' : '0.0.0.0');
+  const serving = await ensureKubeletServingCertificate(dataDir, nodeName, [...new Set([nodeName, 'localhost', '127.0.0.1', nodeIP])]);
+  const kind = !options.runtime || options.runtime === 'auto' ? defaultRuntime() : options.runtime;
+  const runtime = await deps.createRuntime(kind, { dataDir, nodeName, log });
+
+  // The kubelet API needs its backend, which needs the kubelet, which needs the port: bind first.
+  let backend: KubeletStreamingBackend | undefined;
+  const lateBackend: KubeletStreamingBackend = {
+    runtime,
+    getPod: (ns, name) => backend?.getPod(ns, name),
+    podSandbox: async (ns, name) => backend?.podSandbox(ns, name),
+    listPods: async () => (await backend?.listPods?.()) ?? [],
+    podContainer: async (ns, pod, c, o) => (backend?.podContainer ? backend.podContainer(ns, pod, c, o) : undefined),
+  };
+  const makeServer = (port: number) => new KubeletServer({ backend: lateBackend, nodeName, tls: serving, clientCA: caPem, address, port, log });
+  let server = makeServer(options.port ?? 10250);
+  try {
+    await server.listen();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port !== undefined) {
+      await runtime.close();
+      client.close();
+      throw e;
+    }
+    server = makeServer(0);
+    await server.listen();
+    log(`port 10250 is in use: the kubelet API listens on ${address}:${server.port}`);
+  }
+  const kubelet = await deps.createKubelet({ client, runtime, nodeName, dataDir, nodeIP, kubeletPort: server.port, log });
+  backend = kubelet.backend;
+  if (!backend.podContainer) delete lateBackend.podContainer;
+
+  const stop = new AbortController();
+  const logs = new ContainerLogManager({ runtime, log });
+  const done = (async () => {
+    const loops = [
+      kubelet.start(stop.signal).catch((e) => log(`kubelet stopped: ${(e as Error).stack ?? e}`)),
+      logs.start(stop.signal).catch((e) => log(`log manager stopped: ${(e as Error).message}`)),
+      server.start(stop.signal).catch((e) => log(`kubelet API stopped: ${(e as Error).message}`)),
+    ];
+    await Promise.all(loops);
+    await runtime.close().catch((e) => log(`closing the runtime: ${(e as Error).message}`));
+    client.close();
+  })();
+  log(`node ${nodeName} joined ${options.server} (runtime ${kind}, kubelet API on ${address}:${server.port}, data in ${dataDir})`);
+  return {
+    nodeName,
+    dataDir,
+    kubeletPort: server.port,
+    client,
+    done,
+    async stop() {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+/** The CLI action: runs the agent in the foreground until SIGINT or SIGTERM. */
+export async function runAgentCommand(options: AgentOptions, deps: AgentDeps): Promise<void> {
+  let agent: RunningAgent;
+  try {
+    agent = await runAgent(options, deps);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`kubelite agent is ready: node ${agent.nodeName}`);
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: stopping`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    void agent.stop().then(() => {
+      console.log('kubelite agent stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  await agent.done;
+}
