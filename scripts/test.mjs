@@ -1,7 +1,7 @@
 // Runs the test suites with node's own test runner through tsx.
 // Node 20 does not expand globs for --test, so the files are listed here.
 //   node scripts/test.mjs            every group
-//   node scripts/test.mjs unit e2e   only those groups
+//   node scripts/test.mjs unit e2e   only those groups (unit, e2e, containers)
 //   node scripts/test.mjs path/to/x.test.ts   only those files
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,8 @@ import { spawnSync } from 'node:child_process';
 const groups = {
   unit: ['src', 'bench'],
   e2e: ['test/e2e'],
+  // Real containers (containerd, host processes): slower, and skipped where the tools are missing.
+  containers: ['test/containers'],
 };
 
 function testFiles(dir) {
@@ -38,7 +40,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // End-to-end tests run the built bin, as a user does: build it first.
-if (files.some((f) => f.startsWith('test/'))) {
+if (files.some((f) => f.startsWith('test/e2e') || f.startsWith('test/containers'))) {
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }

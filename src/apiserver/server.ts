@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { Scheme, type ResourceType } from '../api/scheme.js';
+import { serveUpgrades } from './streaming/upgrade.js';
 import { realClock, type Clock } from '../machinery/clock.js';
 import { StatusError, Reason, forbidden, methodNotAllowed } from '../machinery/errors.js';
 import type { Storage } from '../storage/interface.js';
@@ -76,6 +77,8 @@ export class ApiServer {
     this.server = tls
       ? https.createServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: !!tls.ca, rejectUnauthorized: false }, handler)
       : http.createServer(handler);
+    // exec, attach and port-forward arrive as connection upgrades: same request path.
+    serveUpgrades(this.server, handler);
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 70_000;
     this.server.requestTimeout = 0; // watches and exec streams last

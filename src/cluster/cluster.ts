@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { ensurePki } from '../apiserver/certs.js';
 import { StaticTokenAuthenticator, UnionAuthenticator } from '../apiserver/auth/token.js';
 import { x509Authenticator } from '../apiserver/auth/x509.js';
@@ -23,6 +23,11 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import { NodeSimulator, interactiveTimings } from '../kubelet/runtime/simulated/index.js';
 import { realClock } from '../machinery/clock.js';
 import { loadCustomResources } from '../apiserver/crd/index.js';
+import { BootstrapTokenAuthenticator, ensureNodeJoinToken, joinCommand } from '../apiserver/auth/bootstrap-token.js';
+import { KubeletClient, ensureKubeletClientCertificate } from '../apiserver/streaming/kubelet-client.js';
+import { setKubeletClient } from '../apiserver/subresources/node-proxy.js';
+import { createRuntime, runtimeLimits, startNode, type NodeRuntimeKind, type RunningNode } from './node.js';
+import { defaultClusterCIDR, podCIDRForNode, publishClusterConfig } from './pod-cidrs.js';
 
 export interface ClusterOptions {
   dataDir: string;
@@ -36,10 +41,22 @@ export interface ClusterOptions {
   advertiseAddress?: string;
   /** Where the local-path provisioner makes volumes (default DIR/storage); false turns it off. */
   localStorageDir?: string | false;
-  /** How pods run: 'simulated' nodes (kwok-style) are the only runtime of this build. */
-  runtime?: 'simulated';
-  /** How many simulated nodes to register (default 1; 0 for none). */
+  /**
+   * How pods run: 'simulated' nodes (kwok-style), or a real node on this machine whose kubelet
+   * runs them in containerd or as host processes.
+   */
+  runtime?: 'simulated' | NodeRuntimeKind;
+  /**
+   * How many nodes (default 1; 0 for none). With a real runtime the first is the real node and
+   * the others are simulated.
+   */
   nodes?: number;
+  /** The real node's name (default: the host name). */
+  nodeName?: string;
+  /** Pod ranges of real nodes are taken from here (default 10.42.0.0/16, as k3s). */
+  clusterCIDR?: string;
+  /** k3s registries.yaml for the containerd runtime. */
+  registryConfig?: string;
   /** node-monitor-grace-period: how long a silent node stays Ready (default 50 s). */
   nodeMonitorGracePeriodMs?: number;
   /** Run the controller manager (default true); tests of one controller turn it off. */
@@ -56,6 +73,10 @@ export interface Cluster {
   kubeconfigPath: string;
   adminToken: string;
   caPem: string;
+  /** `kubelite agent …` with this cluster's join token and CA pin. */
+  joinCommand: string;
+  /** The real node on this machine, when the runtime is not simulated. */
+  node?: { name: string; runtime: NodeRuntimeKind; limits?: string; running: RunningNode };
   stop(): Promise<void>;
 }
 
@@ -85,16 +106,19 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const tokens = new StaticTokenAuthenticator();
   tokens.add(adminToken, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   const storage = opts.storage ?? new SqliteStorage({ path: join(dataDir, 'state.db'), freeze: process.env.KUBELITE_TEST === '1' });
-  const server = new ApiServer({
+  const server: ApiServer = new ApiServer({
     storage,
     clock: opts.clock,
-    authenticator: new UnionAuthenticator([tokens, x509Authenticator]),
+    authenticator: new UnionAuthenticator([tokens, x509Authenticator, new BootstrapTokenAuthenticator((ns, name) => server.registry.store('', 'secrets').get(ns, name))]),
     tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem },
     host: opts.host ?? '127.0.0.1',
     port: opts.port,
     log: opts.log,
     registry: { serviceCIDR: opts.serviceCIDR, ...opts.registry },
   });
+  // The API server reaches kubelets with a client certificate of the cluster CA.
+  const kubeletClientCert = await ensureKubeletClientCertificate(join(dataDir, 'pki'), pki.caCertPem, pki.caKeyPem);
+  setKubeletClient(server.registry, new KubeletClient({ cert: kubeletClientCert.cert, key: kubeletClientCert.key }));
   // Custom resources are served from the first request: register stored CRDs before ready.
   const customResources = await loadCustomResources(server.registry, { log: opts.log });
   try {
@@ -125,17 +149,44 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     opts.controllers === false
       ? Promise.resolve()
       : scheduler.start(controllersStop.signal).catch((e) => log(`scheduler stopped: ${(e as Error).stack ?? e}`));
-  // Simulated nodes are the cluster's node agents in this build (no kubelet yet).
+  const adminClient = new InProcessClient(server.registry, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] }, 'kubelite');
+  const clusterCIDR = opts.clusterCIDR ?? defaultClusterCIDR;
+  await publishClusterConfig(adminClient, { clusterCIDR, serviceCIDR: opts.serviceCIDR ?? '10.43.0.0/16' });
+  const joinToken = await ensureNodeJoinToken(adminClient);
+
+  const runtimeKind = opts.runtime ?? 'simulated';
   const nodeCount = opts.nodes ?? 1;
+  const realNode = runtimeKind !== 'simulated' && nodeCount > 0 && opts.controllers !== false;
+  let node: Cluster['node'];
+  if (realNode) {
+    const nodeName = (opts.nodeName ?? hostname()).toLowerCase();
+    const nodeClient = new InProcessClient(server.registry, { name: `system:node:${nodeName}`, groups: ['system:nodes', 'system:authenticated'] }, 'kubelet');
+    const nodeDir = join(dataDir, 'node', nodeName);
+    mkdirSync(nodeDir, { recursive: true, mode: 0o700 });
+    try {
+      const podCIDR = await podCIDRForNode(nodeClient, nodeName, clusterCIDR);
+      const runtime = await createRuntime(runtimeKind, { dataDir, nodeName, podCIDR, registryConfig: opts.registryConfig, log });
+      const running = await startNode({ client: nodeClient, runtime, nodeName, dataDir: nodeDir, nodeIP: advertiseAddress ?? '127.0.0.1', podCIDR, caPem: pki.caCertPem, log });
+      node = { name: nodeName, runtime: runtimeKind, limits: runtimeLimits(runtime), running };
+    } catch (e) {
+      controllersStop.abort();
+      await Promise.all([controllersDone, schedulerDone, customResourcesDone]);
+      await server.stop();
+      await storage.close();
+      throw e;
+    }
+  }
+  // Simulated (kwok-style) nodes: all of them, or the ones beside the real node.
+  const simulatedCount = realNode ? nodeCount - 1 : runtimeKind === 'simulated' ? nodeCount : 0;
   let simulatorDone: Promise<void> = Promise.resolve();
-  if (nodeCount > 0 && opts.controllers !== false) {
+  if (simulatedCount > 0 && opts.controllers !== false) {
     const simulator = new NodeSimulator({
       client: new InProcessClient(server.registry, { name: 'system:node:kubelite', groups: ['system:nodes', 'system:authenticated'] }, 'kubelet'),
       clock: opts.clock ?? realClock,
       log,
-      nodes: nodeCount,
+      nodes: simulatedCount,
       timings: interactiveTimings,
-      events: nodeCount <= 100,
+      events: simulatedCount <= 100,
     });
     simulatorDone = simulator.start(controllersStop.signal).catch((e) => log(`simulated nodes stopped: ${(e as Error).stack ?? e}`));
   }
@@ -147,9 +198,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     kubeconfigPath,
     adminToken,
     caPem: pki.caCertPem,
+    joinCommand: joinCommand({ server: `https://${advertiseAddress && opts.host && opts.host !== '127.0.0.1' ? advertiseAddress : '127.0.0.1'}:${server.port}`, token: joinToken, caPem: pki.caCertPem }),
+    node,
     async stop() {
       if (stopped) return;
       stopped = true;
+      // The node first: its pods stop while the API server can still take their status.
+      await node?.running.stop();
       controllersStop.abort();
       await controllersDone;
       await schedulerDone;

@@ -8,31 +8,25 @@
 //   kubelite agent --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef \
 //     --ca-cert-hash sha256:… [--name N] [--runtime auto|containerd|process] [--data-dir D]
 
-import { execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import tls from 'node:tls';
 import { nodeCredential, parseBootstrapToken } from '../apiserver/auth/bootstrap-token.js';
-import type { Client } from '../client/interface.js';
 import { RestClient } from '../client/rest.js';
-import { R } from '../client/resources.js';
-import type { Runnable } from '../controllers/controller.js';
-import type { ContainerRuntime } from '../kubelet/runtime/interface.js';
-import { ensureKubeletServingCertificate } from '../kubelet/server/certs.js';
-import { ContainerLogManager } from '../kubelet/server/log-manager.js';
-import { KubeletServer } from '../kubelet/server/server.js';
-import type { KubeletStreamingBackend } from '../kubelet/server/types.js';
+import { autoRuntime, createRuntime, runtimeLimits, startNode, type NodeRuntimeKind, type RunningNode } from '../cluster/node.js';
+import { podCIDRForNode } from '../cluster/pod-cidrs.js';
 
-export type AgentRuntimeKind = 'containerd' | 'process';
 
 export interface AgentOptions {
   server: string;
   token: string;
   /** Node name; default the host name. */
   name?: string;
-  runtime?: 'auto' | AgentRuntimeKind;
+  runtime?: 'auto' | NodeRuntimeKind;
+  /** k3s registries.yaml for containerd. */
+  registryConfig?: string;
   /** Default ~/.kubelite/agent-<name>. */
   dataDir?: string;
   /** `sha256:<hex>` of the cluster CA's public key (printed by `kubelite up`). */
@@ -46,26 +40,6 @@ export interface AgentOptions {
   /** The node's InternalIP; default the host's first IPv4 address. */
   nodeIP?: string;
   log?: (msg: string) => void;
-}
-
-/** What the agent starts, provided by the kubelet and runtime modules (wired in main.ts). */
-export interface AgentDeps {
-  createRuntime(kind: AgentRuntimeKind, ctx: { dataDir: string; nodeName: string; log: (m: string) => void }): Promise<ContainerRuntime>;
-  createKubelet(ctx: {
-    client: Client;
-    runtime: ContainerRuntime;
-    nodeName: string;
-    dataDir: string;
-    nodeIP: string;
-    /** The port the kubelet API listens on, for the Node's daemonEndpoints. */
-    kubeletPort: number;
-    log: (m: string) => void;
-  }): AgentKubelet | Promise<AgentKubelet>;
-}
-
-/** The kubelet as the agent needs it: run it, and reach its pods for the streaming API. */
-export interface AgentKubelet extends Runnable {
-  backend: KubeletStreamingBackend;
 }
 
 export interface RunningAgent {
@@ -129,21 +103,12 @@ export async function discoverClusterCA(server: string, opts: { caCertHash?: str
   return pems[pems.length - 1];
 }
 
-function defaultRuntime(): AgentRuntimeKind {
-  try {
-    execFileSync('containerd', ['--version'], { stdio: 'ignore' });
-    return process.getuid?.() === 0 ? 'containerd' : 'process';
-  } catch {
-    return 'process';
-  }
-}
-
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
 
 /** Joins the cluster and runs the node until stop(). */
-export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<RunningAgent> {
+export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((m: string) => console.error(m));
   if (!parseBootstrapToken(options.token)) throw new Error('--token must be a join token of the form [a-z0-9]{6}.[a-z0-9]{16} (printed by kubelite up)');
   const nodeName = agentNodeName(options.name);
@@ -151,81 +116,55 @@ export async function runAgent(options: AgentOptions, deps: AgentDeps): Promise<
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const caPem = await discoverClusterCA(options.server, { caCertHash: options.caCertHash, caFile: options.caFile, log });
   const client = new RestClient({ server: options.server, token: nodeCredential(options.token, nodeName), caPem, userAgent: `kubelite-agent/${nodeName}` });
-  // Fail early on a bad token: the node's own lookup must authenticate (404 is fine).
+  let podCIDR: string;
   try {
-    await client.get(R.nodes, '', nodeName);
+    // Fails early on a bad token: the node's own lookup must authenticate.
+    podCIDR = await podCIDRForNode(client, nodeName);
   } catch (e) {
     client.close();
-    const code = (e as { code?: number }).code;
-    if (code === 401) throw new Error('the API server rejected the join token (unknown, expired or deleted)');
+    if ((e as { code?: number }).code === 401) throw new Error('the API server rejected the join token (unknown, expired or deleted)');
     throw e;
   }
 
   const nodeIP = options.nodeIP ?? firstIPv4();
   const serverHost = new URL(options.server).hostname;
   const address = options.address ?? (isLoopbackHost(serverHost) ? '127.0.0.1' : '0.0.0.0');
-  const serving = await ensureKubeletServingCertificate(dataDir, nodeName, [...new Set([nodeName, 'localhost', '127.0.0.1', nodeIP])]);
-  const kind = !options.runtime || options.runtime === 'auto' ? defaultRuntime() : options.runtime;
-  const runtime = await deps.createRuntime(kind, { dataDir, nodeName, log });
-
-  // The kubelet API needs its backend, which needs the kubelet, which needs the port: bind first.
-  let backend: KubeletStreamingBackend | undefined;
-  const lateBackend: KubeletStreamingBackend = {
-    runtime,
-    getPod: (ns, name) => backend?.getPod(ns, name),
-    podSandbox: async (ns, name) => backend?.podSandbox(ns, name),
-    listPods: async () => (await backend?.listPods?.()) ?? [],
-    podContainer: async (ns, pod, c, o) => (backend?.podContainer ? backend.podContainer(ns, pod, c, o) : undefined),
-  };
-  const makeServer = (port: number) => new KubeletServer({ backend: lateBackend, nodeName, tls: serving, clientCA: caPem, address, port, log });
-  let server = makeServer(options.port ?? 10250);
+  let kind: NodeRuntimeKind;
+  if (!options.runtime || options.runtime === 'auto') {
+    const auto = await autoRuntime();
+    kind = auto.kind;
+    if (auto.why) log(`runtime: process, because ${auto.why}`);
+  } else kind = options.runtime;
+  let node: RunningNode;
   try {
-    await server.listen();
+    const runtime = await createRuntime(kind, { dataDir, nodeName, podCIDR, registryConfig: options.registryConfig, log });
+    const limits = runtimeLimits(runtime);
+    if (limits) log(`note: ${limits}`);
+    node = await startNode({ client, runtime, nodeName, dataDir: join(dataDir, 'node'), nodeIP, podCIDR, caPem, address, port: options.port, log });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port !== undefined) {
-      await runtime.close();
-      client.close();
-      throw e;
-    }
-    server = makeServer(0);
-    await server.listen();
-    log(`port 10250 is in use: the kubelet API listens on ${address}:${server.port}`);
-  }
-  const kubelet = await deps.createKubelet({ client, runtime, nodeName, dataDir, nodeIP, kubeletPort: server.port, log });
-  backend = kubelet.backend;
-  if (!backend.podContainer) delete lateBackend.podContainer;
-
-  const stop = new AbortController();
-  const logs = new ContainerLogManager({ runtime, log });
-  const done = (async () => {
-    const loops = [
-      kubelet.start(stop.signal).catch((e) => log(`kubelet stopped: ${(e as Error).stack ?? e}`)),
-      logs.start(stop.signal).catch((e) => log(`log manager stopped: ${(e as Error).message}`)),
-      server.start(stop.signal).catch((e) => log(`kubelet API stopped: ${(e as Error).message}`)),
-    ];
-    await Promise.all(loops);
-    await runtime.close().catch((e) => log(`closing the runtime: ${(e as Error).message}`));
     client.close();
-  })();
-  log(`node ${nodeName} joined ${options.server} (runtime ${kind}, kubelet API on ${address}:${server.port}, data in ${dataDir})`);
+    throw e;
+  }
+  const done = node.done.finally(() => client.close());
+  log(`node ${nodeName} joined ${options.server} (runtime ${kind}, pods in ${podCIDR}, kubelet API on ${address}:${node.kubeletPort}, data in ${dataDir})`);
   return {
     nodeName,
     dataDir,
-    kubeletPort: server.port,
+    kubeletPort: node.kubeletPort,
     client,
     done,
     async stop() {
-      stop.abort();
+      await node.stop();
       await done;
     },
   };
 }
 
 /** The CLI action: runs the agent in the foreground until SIGINT or SIGTERM. */
-export async function runAgentCommand(options: AgentOptions, deps: AgentDeps): Promise<void> {
+export async function runAgentCommand(options: AgentOptions): Promise<void> {
   let agent: RunningAgent;
   try {
-    agent = await runAgent(options, deps);
+    agent = await runAgent(options);
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
     process.exit(1);

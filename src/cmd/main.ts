@@ -5,6 +5,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { gitVersion } from '../apiserver/version.js';
 import { runUp } from './up.js';
+import { runAgentCommand } from './agent.js';
+import { imageImport, imageList } from './image.js';
 
 function integer(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -31,12 +33,54 @@ program
   .option('--port <port>', 'HTTPS port of the API server (0 picks a free one)', integer('--port', 0, 65535), 6443)
   .option('--host <address>', 'address the API server listens on', '127.0.0.1')
   .option('--runtime <runtime>', 'auto | containerd | process | simulated', 'auto')
-  .option('--nodes <n>', 'number of nodes', integer('--nodes', 0, 100000), 1)
+  .option('--nodes <n>', 'number of nodes; with a real runtime the first runs pods here, the others are simulated', integer('--nodes', 0, 100000), 1)
+  .option('--node-name <name>', 'name of the node on this machine (default: the host name)')
   .option('--service-cidr <cidr>', 'range for Service cluster IPs', '10.43.0.0/16')
+  .option('--cluster-cidr <cidr>', 'range for pod IPs, a /24 per real node', '10.42.0.0/16')
   .option('--registry-config <file>', "k3s's registries.yaml for image pulls")
   .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (e.g. 50s)', parseDuration, 50_000)
   .action(async (opts) => {
     await runUp(opts);
+  });
+
+program
+  .command('agent')
+  .description('join this machine to a cluster as a node (the command `kubelite up` prints)')
+  .requiredOption('--server <url>', 'the API server, https://HOST:PORT')
+  .requiredOption('--token <token>', 'the join token')
+  .option('--ca-cert-hash <sha256:hex>', "pin of the cluster CA's public key")
+  .option('--ca-file <file>', 'the cluster CA certificate, instead of a pin')
+  .option('--name <name>', 'node name (default: the host name)')
+  .option('--runtime <runtime>', 'auto | containerd | process', 'auto')
+  .option('--data-dir <dir>', 'where the node keeps its state (default ~/.kubelite/agent-NAME)')
+  .option('--port <port>', 'port of the kubelet API (default 10250, or a free one when taken)', integer('--port', 0, 65535))
+  .option('--node-ip <address>', "the node's InternalIP (default: the host's first IPv4 address)")
+  .option('--registry-config <file>', "k3s's registries.yaml for image pulls")
+  .action(async (opts) => {
+    if (!['auto', 'containerd', 'process'].includes(opts.runtime)) {
+      console.error(`error: --runtime must be auto, containerd or process, not "${opts.runtime}"`);
+      process.exit(2);
+    }
+    await runAgentCommand({ ...opts, nodeIP: opts.nodeIp });
+  });
+
+const image = program.command('image').description("manage the images of this machine's containerd node");
+image
+  .command('import <file>')
+  .description('import an image archive (docker save or OCI layout tar)')
+  .option('--data-dir <dir>', 'the data directory of kubelite up', join(homedir(), '.kubelite'))
+  .option('--node <name>', 'the node, when several run here')
+  .option('--name <name>', 'image name for an OCI archive that names only a tag (e.g. docker.io/library/busybox)')
+  .action(async (file: string, opts) => {
+    await imageImport(file, opts);
+  });
+image
+  .command('ls')
+  .description('list images')
+  .option('--data-dir <dir>', 'the data directory of kubelite up', join(homedir(), '.kubelite'))
+  .option('--node <name>', 'the node, when several run here')
+  .action(async (opts) => {
+    await imageList(opts);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

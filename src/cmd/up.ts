@@ -2,6 +2,7 @@
 // SIGINT/SIGTERM.
 
 import { startCluster } from '../cluster/cluster.js';
+import { autoRuntime, type NodeRuntimeKind } from '../cluster/node.js';
 
 export interface UpOptions {
   dataDir: string;
@@ -9,46 +10,68 @@ export interface UpOptions {
   host: string;
   runtime: string;
   nodes: number;
+  nodeName?: string;
   serviceCidr: string;
+  clusterCidr: string;
   registryConfig?: string;
   nodeMonitorGracePeriod: number;
 }
 
+const runtimes = ['auto', 'containerd', 'process', 'simulated'];
+
 export async function runUp(opts: UpOptions): Promise<void> {
   const started = performance.now();
-  if (opts.runtime !== 'auto' && opts.runtime !== 'simulated') {
-    // containerd and host processes come with the kubelet; until then, refuse rather than pretend.
-    console.error(`error: --runtime ${opts.runtime} is not available in this build yet; use --runtime simulated (or auto)`);
+  if (!runtimes.includes(opts.runtime)) {
+    console.error(`error: --runtime must be one of ${runtimes.join(', ')}, not "${opts.runtime}"`);
     process.exit(2);
   }
-  const cluster = await startCluster({
-    dataDir: opts.dataDir,
-    port: opts.port,
-    host: opts.host,
-    serviceCIDR: opts.serviceCidr,
-    runtime: 'simulated',
-    nodes: opts.nodes,
-    nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
-    log: (m) => console.error(m),
-  });
+  let runtime = opts.runtime as NodeRuntimeKind | 'simulated' | 'auto';
+  let why: string | undefined;
+  if (runtime === 'auto') ({ kind: runtime, why } = await autoRuntime());
+  let cluster;
+  try {
+    cluster = await startCluster({
+      dataDir: opts.dataDir,
+      port: opts.port,
+      host: opts.host,
+      serviceCIDR: opts.serviceCidr,
+      clusterCIDR: opts.clusterCidr,
+      runtime,
+      nodes: opts.nodes,
+      nodeName: opts.nodeName,
+      registryConfig: opts.registryConfig,
+      nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
+      log: (m) => console.error(m),
+    });
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
   const ms = Math.round(performance.now() - started);
   console.log(`API server listening on ${cluster.url}`);
   console.log(`kubeconfig written to ${cluster.kubeconfigPath}`);
-  console.log(
-    opts.nodes > 0
-      ? `nodes: ${opts.nodes} simulated (kwok-style: pods are scheduled and reported Running, but no container runs; real containers come with the kubelet)`
-      : 'nodes: none (--nodes 0): pods stay Pending',
-  );
+  if (cluster.node) {
+    const extra = opts.nodes > 1 ? ` and ${opts.nodes - 1} simulated` : '';
+    console.log(`nodes: ${cluster.node.name} running pods in ${cluster.node.runtime === 'containerd' ? 'containerd' : 'host processes'}${extra}`);
+    if (why) console.log(`runtime: process, because ${why}`);
+    if (cluster.node.limits) console.log(`note: ${cluster.node.limits}`);
+  } else if (runtime === 'simulated' && opts.nodes > 0) {
+    console.log(`nodes: ${opts.nodes} simulated (kwok-style: pods are scheduled and reported Running, but no container runs)`);
+  } else {
+    console.log('nodes: none (--nodes 0): pods stay Pending');
+  }
+  console.log(`to join another node: ${cluster.joinCommand}`);
   console.log(`kubelite is ready (${ms} ms): export KUBECONFIG=${cluster.kubeconfigPath}`);
 
   let stopping = false;
+  const running = cluster;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal} received: stopping`);
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), 20_000);
     force.unref();
-    await cluster.stop();
+    await running.stop();
     console.log('kubelite stopped');
     process.exit(0);
   };

@@ -8,24 +8,16 @@ import type { Registry } from '../registry/registry.js';
 import { handleBinding } from './binding.js';
 import { handleEviction } from './eviction.js';
 import { handleNamespaceFinalize } from './namespace-finalize.js';
+import { handleNodeProxy } from './node-proxy.js';
 import { handleScale } from './scale.js';
 import { handleAccessReview, handleComponentStatuses, handleSelfSubjectReview } from './virtual.js';
 
 export type SubresourceHandler = (ctx: HandlerContext, r: ResourceRequest, registry: Registry) => Promise<void>;
 
-/** Streams served by the node agent; until a node runs the pod, they answer like Kubernetes does. */
-const nodeStreams: SubresourceHandler = async (_ctx, r, registry) => {
+/** The proxy subresources of pods and services, which come with service networking. */
+const notYetProxied: SubresourceHandler = async (_ctx, r) => {
   r.req.resume();
-  if (r.resource.plural === 'pods') {
-    const pod = await registry.store('', 'pods').get(r.info.namespace, r.info.name);
-    const spec = (pod.spec ?? {}) as { nodeName?: string; containers?: { name: string }[] };
-    const container = r.query.get('container') ?? spec.containers?.[0]?.name ?? '';
-    if (!spec.nodeName) {
-      throw new StatusError(400, Reason.BadRequest, `container "${container}" in pod "${r.info.name}" is waiting to start: ContainerCreating`);
-    }
-    throw new StatusError(503, Reason.ServiceUnavailable, `no kubelet is serving node "${spec.nodeName}": ${r.info.subresource} is unavailable`);
-  }
-  throw new StatusError(503, Reason.ServiceUnavailable, `${r.info.subresource} is not available: no node agent is connected`);
+  throw new StatusError(503, Reason.ServiceUnavailable, `${r.resource.plural}/${r.info.subresource} is not available in kubelite yet`);
 };
 
 export function subresourceHandler(r: ResourceType, subresource: string): SubresourceHandler | undefined {
@@ -51,6 +43,9 @@ export function subresourceHandler(r: ResourceType, subresource: string): Subres
   if (key === '/pods' && subresource === 'binding') return handleBinding;
   if (key === '/pods' && subresource === 'eviction') return handleEviction;
   if (key === '/namespaces' && subresource === 'finalize') return handleNamespaceFinalize;
-  if (['log', 'exec', 'attach', 'portforward', 'proxy'].includes(subresource)) return nodeStreams;
+  // What a node's kubelet serves: logs, exec, attach, port-forward, and the node proxy.
+  if (key === '/pods' && ['log', 'exec', 'attach', 'portforward'].includes(subresource)) return handleNodeProxy;
+  if (key === '/nodes' && subresource === 'proxy') return handleNodeProxy;
+  if (subresource === 'proxy') return notYetProxied;
   return undefined;
 }
