@@ -7,6 +7,7 @@
 //   …
 //   await node.stop();
 
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Client } from '../client/interface.js';
 import { Kubelet } from '../kubelet/kubelet.js';
@@ -108,6 +109,8 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     log: o.log,
   });
   const stop = new AbortController();
+  // The kubelet's informers and loops all listen on this one signal.
+  setMaxListeners(0, stop.signal);
   const logs = new ContainerLogManager({ runtime: o.runtime, log: o.log });
   const running = kubelet;
   const done = (async () => {
