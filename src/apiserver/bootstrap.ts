@@ -50,6 +50,23 @@ export async function bootstrapCluster(registry: Registry, opts: BootstrapOption
       sessionAffinity: 'None',
     },
   });
+  // The cluster DNS Service, named and labelled as k3s's CoreDNS one. Its server runs in each
+  // node's kubelite process, reached through the service proxy, so it has no endpoints of its own.
+  await ensure(registry, '', 'services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: serviceIPs?.dnsAddress(),
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+      ],
+      selector: { 'k8s-app': 'kube-dns' },
+      sessionAffinity: 'None',
+    },
+  });
   if (opts.advertiseAddress) await ensure(registry, '', 'endpoints', {
     apiVersion: 'v1',
     kind: 'Endpoints',

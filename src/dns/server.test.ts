@@ -11,7 +11,18 @@ function query(name: string, type: string, id = 42): Buffer {
   return packet.encode({ id, type: 'query', flags: packet.RECURSION_DESIRED, questions: [{ name, type: type as 'A', class: 'IN' }] });
 }
 
-function askUdp(port: number, msg: Buffer): Promise<packet.DecodedPacket> {
+/** What the tests read of a response. */
+interface Reply {
+  id?: number;
+  rcode: string;
+  flag_aa: boolean;
+  answers?: { type: string; data: unknown }[];
+  authorities?: { type: string }[];
+}
+
+const decode = (m: Buffer) => packet.decode(m) as unknown as Reply;
+
+function askUdp(port: number, msg: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const s = dgram.createSocket('udp4');
     const t = setTimeout(() => {
@@ -21,13 +32,13 @@ function askUdp(port: number, msg: Buffer): Promise<packet.DecodedPacket> {
     s.once('message', (m) => {
       clearTimeout(t);
       s.close();
-      resolve(packet.decode(m));
+      resolve(decode(m));
     });
     s.send(msg, port, '127.0.0.1');
   });
 }
 
-function askTcp(port: number, msg: Buffer): Promise<packet.DecodedPacket> {
+function askTcp(port: number, msg: Buffer): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let buf = Buffer.alloc(0);
@@ -35,7 +46,7 @@ function askTcp(port: number, msg: Buffer): Promise<packet.DecodedPacket> {
       buf = Buffer.concat([buf, d]);
       if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
         s.end();
-        resolve(packet.decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+        resolve(decode(buf.subarray(2, 2 + buf.readUInt16BE(0))));
       }
     });
     s.on('error', reject);

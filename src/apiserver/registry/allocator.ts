@@ -92,6 +92,11 @@ export class ServiceIPAllocator {
     return formatIPv4(this.cidr.base + 1);
   }
 
+  /** The cluster DNS Service's address: the tenth, as kubeadm and k3s choose it (10.43.0.10). */
+  dnsAddress(): string {
+    return formatIPv4(this.cidr.base + Math.min(10, this.cidr.size - 2));
+  }
+
   contains(ip: string): boolean {
     const n = parseIPv4(ip);
     return n !== undefined && n > this.cidr.base && n < this.cidr.base + this.cidr.size - 1;
