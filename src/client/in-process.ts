@@ -16,6 +16,7 @@ import { scaleOf } from '../apiserver/subresources/scale.js';
 import { bindPod, type Binding } from '../apiserver/subresources/binding.js';
 import { evictPod } from '../apiserver/subresources/eviction.js';
 import { finalizeNamespace } from '../apiserver/subresources/namespace-finalize.js';
+import { issueServiceAccountToken } from '../apiserver/subresources/token-request.js';
 import type { Client, ClientWatchEvent, DeleteOptions, ListOptions, ListResult, PatchType, ResourceRef, WatchOptions, WriteOptions } from './interface.js';
 
 export class InProcessClient implements Client {
@@ -127,6 +128,8 @@ export class InProcessClient implements Client {
       await bindPod(this.registry, this.registry.options.clock, namespace, name, body as Binding, wctx);
     } else if (key === '/pods/eviction') {
       await evictPod(this.registry, this.registry.options.clock, namespace, name, body, wctx);
+    } else if (key === '/serviceaccounts/token') {
+      return issueServiceAccountToken(this.registry, namespace, name, body);
     } else {
       throw new StatusError(404, Reason.NotFound, `the server could not find the requested resource (post ${r.plural} ${subresource})`);
     }

@@ -26,6 +26,10 @@ import { loadCustomResources } from '../apiserver/crd/index.js';
 import { BootstrapTokenAuthenticator, ensureNodeJoinToken, joinCommand } from '../apiserver/auth/bootstrap-token.js';
 import { KubeletClient, ensureKubeletClientCertificate } from '../apiserver/streaming/kubelet-client.js';
 import { setKubeletClient } from '../apiserver/subresources/node-proxy.js';
+import { ServiceAccountTokenAuthenticator, ServiceAccountTokenIssuer, registryLookup } from '../apiserver/auth/service-account.js';
+import { legacyTokens } from '../apiserver/auth/service-account-legacy-tokens.js';
+import { setTokenIssuer } from '../apiserver/subresources/token-request.js';
+import { TokenReviewer, setTokenReviewer } from '../apiserver/subresources/token-review.js';
 import { createRuntime, runtimeLimits, startNode, type NodeRuntimeKind, type RunningNode } from './node.js';
 import { defaultClusterCIDR, podCIDRForNode, publishClusterConfig } from './pod-cidrs.js';
 
@@ -106,10 +110,14 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const tokens = new StaticTokenAuthenticator();
   tokens.add(adminToken, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
   const storage = opts.storage ?? new SqliteStorage({ path: join(dataDir, 'state.db'), freeze: process.env.KUBELITE_TEST === '1' });
+  // Service account tokens: signed with DATA_DIR/pki/sa.key, judged against the live objects.
+  const serviceAccountIssuer = ServiceAccountTokenIssuer.fromDataDir(dataDir);
+  const serviceAccountTokens = new ServiceAccountTokenAuthenticator({ issuer: serviceAccountIssuer, lookup: (r, ns, name) => registryLookup(server.registry)(r, ns, name), now: opts.clock && (() => opts.clock!.now()) });
+  const bootstrapTokens = new BootstrapTokenAuthenticator((ns, name) => server.registry.store('', 'secrets').get(ns, name));
   const server: ApiServer = new ApiServer({
     storage,
     clock: opts.clock,
-    authenticator: new UnionAuthenticator([tokens, x509Authenticator, new BootstrapTokenAuthenticator((ns, name) => server.registry.store('', 'secrets').get(ns, name))]),
+    authenticator: new UnionAuthenticator([tokens, x509Authenticator, bootstrapTokens, serviceAccountTokens]),
     tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem },
     host: opts.host ?? '127.0.0.1',
     port: opts.port,
@@ -119,6 +127,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   // The API server reaches kubelets with a client certificate of the cluster CA.
   const kubeletClientCert = await ensureKubeletClientCertificate(join(dataDir, 'pki'), pki.caCertPem, pki.caKeyPem);
   setKubeletClient(server.registry, new KubeletClient({ cert: kubeletClientCert.cert, key: kubeletClientCert.key }));
+  setTokenIssuer(server.registry, serviceAccountIssuer);
+  setTokenReviewer(server.registry, new TokenReviewer({ apiAudiences: serviceAccountTokens.apiAudiences, audienceAware: [serviceAccountTokens], audienceAgnostic: new UnionAuthenticator([tokens, bootstrapTokens]) }));
   // Custom resources are served from the first request: register stored CRDs before ready.
   const customResources = await loadCustomResources(server.registry, { log: opts.log });
   try {
@@ -143,6 +153,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ? Promise.resolve()
       : controllers.start(controllersStop.signal).catch((e) => log(`controller manager stopped: ${(e as Error).stack ?? e}`));
   const customResourcesDone = customResources.start(controllersStop.signal).catch((e) => log(`CRD controller stopped: ${(e as Error).stack ?? e}`));
+  // Legacy Secret-based service account tokens are signed with the key only this process holds.
+  const legacyTokensDone =
+    opts.controllers === false
+      ? Promise.resolve()
+      : legacyTokens({ client: controllerClient, clock: opts.clock ?? realClock, log, issuer: serviceAccountIssuer, rootCA: pki.caCertPem })
+          .start(controllersStop.signal)
+          .catch((e) => log(`service account tokens controller stopped: ${(e as Error).stack ?? e}`));
   const schedulerClient = new InProcessClient(server.registry, { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'kube-scheduler');
   const scheduler = new Scheduler({ client: schedulerClient, clock: opts.clock ?? realClock, log });
   const schedulerDone =
@@ -170,7 +187,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       node = { name: nodeName, runtime: runtimeKind, limits: runtimeLimits(runtime), running };
     } catch (e) {
       controllersStop.abort();
-      await Promise.all([controllersDone, schedulerDone, customResourcesDone]);
+      await Promise.all([controllersDone, schedulerDone, customResourcesDone, legacyTokensDone]);
       await server.stop();
       await storage.close();
       throw e;
@@ -210,6 +227,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await schedulerDone;
       await simulatorDone;
       await customResourcesDone;
+      await legacyTokensDone;
       await server.stop();
       await storage.close();
     },

@@ -1,8 +1,9 @@
-// Service account tokens: the issuer that signs bound tokens (RS256 JWTs with a key kept in the
-// data directory, claims as Kubernetes' serviceaccount token generator writes them) and the
-// authenticator that accepts them — signature, issuer, audience and expiry checked, then the
-// service account, and the pod (or secret, or node) the token is bound to, must still exist
-// with the same UID.
+// Service account tokens: the issuer that signs them (RS256 JWTs with the key pair kept in
+// DATA_DIR/pki/sa.key and sa.pub, claims as Kubernetes' serviceaccount token generator writes
+// them) and the authenticator that accepts them — signature, issuer, audience and expiry
+// checked, then the service account, and the pod (or secret, or node) a bound token names, must
+// still exist with the same UID. Legacy tokens (issuer kubernetes/serviceaccount, kept in
+// Secrets of type kubernetes.io/service-account-token) hold while their Secret holds them.
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,13 +43,22 @@ function b64url(buf: Buffer | string): string {
   return Buffer.from(buf).toString('base64url');
 }
 
-/** Loads `<dir>/sa.key` (PEM, RSA 2048), creating it on first use. */
+/**
+ * Loads `<dir>/sa.key` (PEM, RSA 2048), creating it on first use, and keeps `<dir>/sa.pub`
+ * (PKIX PEM) beside it, as kubeadm names the service account key pair.
+ */
 export function loadOrCreateServiceAccountKey(pkiDir: string): KeyObject {
   const path = join(pkiDir, 'sa.key');
-  if (existsSync(path)) return createPrivateKey(readFileSync(path, 'utf8'));
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  writeFileSync(path, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+  let privateKey: KeyObject;
+  if (existsSync(path)) {
+    privateKey = createPrivateKey(readFileSync(path, 'utf8'));
+  } else {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    writeFileSync(path, privateKey.export({ type: 'pkcs1', format: 'pem' }), { mode: 0o600 });
+  }
+  const pubPath = join(pkiDir, 'sa.pub');
+  if (!existsSync(pubPath)) writeFileSync(pubPath, createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
   return privateKey;
 }
 
@@ -81,27 +91,63 @@ export class ServiceAccountTokenIssuer {
       nbf: nowSeconds,
       sub: `system:serviceaccount:${bound.namespace}:${bound.serviceaccount.name}`,
     };
+    return { token: this.signed(claims), claims };
+  }
+
+  /** Signs a legacy (Secret-stored, never expiring) token, as the tokens controller did before 1.24. */
+  signLegacy(claims: Omit<LegacyTokenClaims, 'iss' | 'sub'>): string {
+    const full: LegacyTokenClaims = {
+      iss: legacyIssuer,
+      ...claims,
+      sub: `system:serviceaccount:${claims[legacyClaim.namespace]}:${claims[legacyClaim.serviceAccountName]}`,
+    };
+    return this.signed(full);
+  }
+
+  private signed(claims: object): string {
     const header = b64url(JSON.stringify({ alg: 'RS256', kid: this.keyID }));
     const payload = b64url(JSON.stringify(claims));
     const signature = sign('sha256', Buffer.from(`${header}.${payload}`), this.privateKey);
-    return { token: `${header}.${payload}.${b64url(signature)}`, claims };
+    return `${header}.${payload}.${b64url(signature)}`;
   }
 
-  /** The claims of a token this issuer signed, or undefined when the signature or form is wrong. */
-  verify(token: string): TokenClaims | undefined {
+  /**
+   * The claims of a token this issuer signed (bound or legacy), or undefined when the form,
+   * the algorithm, the signature or the issuer is not this issuer's: such a token is not ours
+   * to judge, and other authenticators may still take it.
+   */
+  verify(token: string): TokenClaims | LegacyTokenClaims | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     try {
       const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as { alg?: string };
       if (header.alg !== 'RS256') return undefined;
       if (!verify('sha256', Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], 'base64url'))) return undefined;
-      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as TokenClaims;
-      if (claims.iss !== this.issuer) return undefined;
+      const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as TokenClaims | LegacyTokenClaims;
+      if (claims.iss !== this.issuer && claims.iss !== legacyIssuer) return undefined;
       return claims;
     } catch {
       return undefined;
     }
   }
+}
+
+/** The issuer of legacy Secret-based tokens. */
+export const legacyIssuer = 'kubernetes/serviceaccount';
+export const legacyClaim = {
+  namespace: 'kubernetes.io/serviceaccount/namespace',
+  secretName: 'kubernetes.io/serviceaccount/secret.name',
+  serviceAccountName: 'kubernetes.io/serviceaccount/service-account.name',
+  serviceAccountUID: 'kubernetes.io/serviceaccount/service-account.uid',
+} as const;
+
+export interface LegacyTokenClaims {
+  iss: typeof legacyIssuer;
+  sub: string;
+  [legacyClaim.namespace]: string;
+  [legacyClaim.secretName]: string;
+  [legacyClaim.serviceAccountName]: string;
+  [legacyClaim.serviceAccountUID]: string;
 }
 
 export type ObjectLookup = (resource: 'serviceaccounts' | 'pods' | 'secrets' | 'nodes', namespace: string, name: string) => Promise<KubeObject | undefined>;
@@ -118,9 +164,32 @@ export interface ServiceAccountAuthenticatorOptions {
   now?: () => number;
 }
 
-/** Authenticates bound service account tokens (Bearer JWTs) this cluster issued. */
+/**
+ * What an authenticator makes of a token: a user and the audiences the token is good for, or
+ * an error saying why a token that was ours is refused (none when the token is not ours).
+ */
+export type TokenAuthentication = { user: UserInfo; audiences: string[]; error?: undefined } | { user?: undefined; audiences?: undefined; error?: string };
+
+/** The leeway go-jose gives exp, nbf and iat, and Kubernetes gives deletions of bound objects. */
+const leewaySeconds = 60;
+
+/** The secret's `token` key, decoded. */
+function secretToken(secret: KubeObject): string | undefined {
+  const data = (secret as { data?: Record<string, string> }).data;
+  return data?.token === undefined ? undefined : Buffer.from(data.token, 'base64').toString('utf8');
+}
+
+/**
+ * Authenticates the service account tokens this cluster issued: bound tokens (TokenRequest)
+ * and legacy tokens stored in Secrets of type kubernetes.io/service-account-token.
+ */
 export class ServiceAccountTokenAuthenticator implements Authenticator {
   constructor(private readonly o: ServiceAccountAuthenticatorOptions) {}
+
+  /** The audiences the API server itself answers to. */
+  get apiAudiences(): string[] {
+    return this.o.audiences ?? this.o.issuer.apiAudiences;
+  }
 
   async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
@@ -128,27 +197,30 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
     return this.authenticateToken(m[1]);
   }
 
-  async authenticateToken(token: string): Promise<UserInfo | undefined> {
+  async authenticateToken(token: string, audiences?: string[]): Promise<UserInfo | undefined> {
+    return (await this.review(token, audiences)).user;
+  }
+
+  /** Judges a token for the given audiences (default the API server's), as a TokenReview does. */
+  async review(token: string, audiences: string[] = this.apiAudiences): Promise<TokenAuthentication> {
     const claims = this.o.issuer.verify(token);
-    if (!claims) return undefined;
+    if (!claims) return {};
     const now = Math.floor((this.o.now ?? Date.now)() / 1000);
-    const leeway = 60;
-    if (claims.exp + leeway < now || claims.nbf - leeway > now) return undefined;
-    const accepted = this.o.audiences ?? this.o.issuer.apiAudiences;
-    if (!claims.aud?.some((a) => accepted.includes(a))) return undefined;
-    const k = claims['kubernetes.io'];
-    if (!k?.serviceaccount) return undefined;
-    const sa = await this.o.lookup('serviceaccounts', k.namespace, k.serviceaccount.name);
-    if (!sa || sa.metadata.uid !== k.serviceaccount.uid || sa.metadata.deletionTimestamp) return undefined;
-    if (k.pod) {
-      const pod = await this.o.lookup('pods', k.namespace, k.pod.name);
-      if (!pod || pod.metadata.uid !== k.pod.uid || pod.metadata.deletionTimestamp) return undefined;
+    if (claims.iss === legacyIssuer) return this.reviewLegacy(token, claims as LegacyTokenClaims, audiences);
+    const c = claims as TokenClaims;
+    if (typeof c.exp === 'number' && now > c.exp + leewaySeconds) return { error: 'Token has expired.' };
+    if ((typeof c.nbf === 'number' && now < c.nbf - leewaySeconds) || (typeof c.iat === 'number' && now < c.iat - leewaySeconds)) {
+      return { error: 'Token could not be validated.' };
     }
-    if (k.secret) {
-      const secret = await this.o.lookup('secrets', k.namespace, k.secret.name);
-      if (!secret || secret.metadata.uid !== k.secret.uid || secret.metadata.deletionTimestamp) return undefined;
-    }
-    const extra: Record<string, string[]> = { 'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`] };
+    const tokenAudiences = Array.isArray(c.aud) ? c.aud : typeof c.aud === 'string' ? [c.aud] : [];
+    const matched = tokenAudiences.filter((a) => audiences.includes(a));
+    if (!matched.length) return { error: `token audiences ${goQuote(tokenAudiences)} is invalid for the target audiences ${goQuote(audiences)}` };
+    const k = c['kubernetes.io'];
+    if (!k?.serviceaccount) return { error: 'Token could not be validated.' };
+    const refused = await this.boundObjectsGone(k, now);
+    if (refused) return { error: refused };
+    const extra: Record<string, string[]> = {};
+    if (c.jti) extra['authentication.kubernetes.io/credential-id'] = [`JTI=${c.jti}`];
     if (k.pod) {
       extra['authentication.kubernetes.io/pod-name'] = [k.pod.name];
       extra['authentication.kubernetes.io/pod-uid'] = [k.pod.uid];
@@ -157,11 +229,70 @@ export class ServiceAccountTokenAuthenticator implements Authenticator {
       extra['authentication.kubernetes.io/node-name'] = [k.node.name];
       extra['authentication.kubernetes.io/node-uid'] = [k.node.uid];
     }
-    return {
-      name: `system:serviceaccount:${k.namespace}:${k.serviceaccount.name}`,
-      uid: k.serviceaccount.uid,
-      groups: ['system:serviceaccounts', `system:serviceaccounts:${k.namespace}`, 'system:authenticated'],
-      extra,
-    };
+    return { user: serviceAccountUser(k.namespace, k.serviceaccount.name, k.serviceaccount.uid, extra), audiences: matched };
   }
+
+  /** Why a bound token no longer holds (its account or bound object is gone or another), or undefined. */
+  private async boundObjectsGone(k: BoundClaims, now: number): Promise<string | undefined> {
+    // Objects deleted more than the leeway ago no longer vouch for the token.
+    const deleted = (o: KubeObject) => !!o.metadata.deletionTimestamp && Date.parse(o.metadata.deletionTimestamp) / 1000 < now - leewaySeconds;
+    const sa = await this.o.lookup('serviceaccounts', k.namespace, k.serviceaccount.name);
+    if (!sa) return `serviceaccounts "${k.serviceaccount.name}" not found`;
+    if (deleted(sa)) return `ServiceAccount ${k.namespace}/${k.serviceaccount.name} has been deleted`;
+    if (sa.metadata.uid !== k.serviceaccount.uid) return `ServiceAccount UID (${sa.metadata.uid}) does not match claim (${k.serviceaccount.uid})`;
+    if (k.secret) {
+      const secret = await this.o.lookup('secrets', k.namespace, k.secret.name);
+      if (!secret || deleted(secret)) return 'Token has been invalidated';
+      if (secret.metadata.uid !== k.secret.uid) return `Secret UID (${secret.metadata.uid}) does not match claim (${k.secret.uid})`;
+    }
+    if (k.pod) {
+      const pod = await this.o.lookup('pods', k.namespace, k.pod.name);
+      if (!pod || deleted(pod)) return 'Token has been invalidated';
+      if (pod.metadata.uid !== k.pod.uid) return `Pod UID (${pod.metadata.uid}) does not match claim (${k.pod.uid})`;
+    }
+    // A token bound to a node (not through a pod) dies with the node.
+    if (k.node && !k.pod) {
+      const node = await this.o.lookup('nodes', '', k.node.name);
+      if (!node || deleted(node)) return 'Token has been invalidated';
+      if (node.metadata.uid !== k.node.uid) return `Node UID (${node.metadata.uid}) does not match claim (${k.node.uid})`;
+    }
+    return undefined;
+  }
+
+  /**
+   * Legacy tokens carry no audience and never expire: they hold while their Secret holds this
+   * very token and the account keeps its UID. Like every audience-agnostic authenticator they
+   * answer only for the API server's own audiences.
+   */
+  private async reviewLegacy(token: string, c: LegacyTokenClaims, audiences: string[]): Promise<TokenAuthentication> {
+    const matched = this.apiAudiences.filter((a) => audiences.includes(a));
+    if (!matched.length) return { error: `token audiences ${goQuote(this.apiAudiences)} is invalid for the target audiences ${goQuote(audiences)}` };
+    const ns = c[legacyClaim.namespace];
+    const saName = c[legacyClaim.serviceAccountName];
+    const saUID = c[legacyClaim.serviceAccountUID];
+    const secretName = c[legacyClaim.secretName];
+    if (!ns || !saName || !secretName) return { error: 'Token could not be validated.' };
+    const secret = await this.o.lookup('secrets', ns, secretName);
+    if (!secret || secret.metadata.deletionTimestamp) return { error: 'Token has been invalidated' };
+    if (secretToken(secret) !== token) return { error: "Token does not match server's copy" };
+    const sa = await this.o.lookup('serviceaccounts', ns, saName);
+    if (!sa || sa.metadata.deletionTimestamp) return { error: `ServiceAccount ${ns}/${saName} has been deleted` };
+    if (saUID && sa.metadata.uid !== saUID) return { error: `ServiceAccount UID (${sa.metadata.uid}) does not match claim (${saUID})` };
+    return { user: serviceAccountUser(ns, saName, sa.metadata.uid ?? '', {}), audiences: matched };
+  }
+}
+
+function serviceAccountUser(namespace: string, name: string, uid: string, extra: Record<string, string[]>): UserInfo {
+  const user: UserInfo = {
+    name: `system:serviceaccount:${namespace}:${name}`,
+    uid,
+    groups: ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
+  };
+  if (Object.keys(extra).length) user.extra = extra;
+  return user;
+}
+
+/** A string slice as Go's %q prints it: ["a" "b"]. */
+function goQuote(values: string[]): string {
+  return `[${values.map((v) => JSON.stringify(v)).join(' ')}]`;
 }
