@@ -11,6 +11,7 @@ import { ensurePki } from '../apiserver/certs.js';
 import { StaticTokenAuthenticator, UnionAuthenticator } from '../apiserver/auth/token.js';
 import { x509Authenticator } from '../apiserver/auth/x509.js';
 import { ApiServer } from '../apiserver/server.js';
+import { ServiceIPAllocator } from '../apiserver/registry/allocator.js';
 import { bootstrapCluster } from '../apiserver/bootstrap.js';
 import type { Clock } from '../machinery/clock.js';
 import { SqliteStorage } from '../storage/sqlite/sqlite-storage.js';
@@ -102,10 +103,17 @@ function loadOrCreateToken(path: string): string {
   return token;
 }
 
+/** The address the `kubernetes` Endpoints name: --host when it is one address, else the host's. */
+function advertiseAddressOf(opts: ClusterOptions): string | undefined {
+  return opts.advertiseAddress ?? (opts.host && !['0.0.0.0', '127.0.0.1', 'localhost'].includes(opts.host) ? opts.host : hostIPv4());
+}
+
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const pki = await ensurePki(dataDir);
+  // Pods reach the API server at the `kubernetes` Service's address: the certificate names it.
+  const kubernetesServiceIP = new ServiceIPAllocator(opts.serviceCIDR ?? '10.43.0.0/16').firstAddress();
+  const pki = await ensurePki(dataDir, [kubernetesServiceIP, ...(advertiseAddressOf(opts) ? [advertiseAddressOf(opts)!] : [])]);
   const adminToken = loadOrCreateToken(join(dataDir, 'admin.token'));
   const tokens = new StaticTokenAuthenticator();
   tokens.add(adminToken, { name: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
@@ -137,7 +145,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await storage.close();
     throw e;
   }
-  const advertiseAddress = opts.advertiseAddress ?? (opts.host && !['0.0.0.0', '127.0.0.1', 'localhost'].includes(opts.host) ? opts.host : hostIPv4());
+  const advertiseAddress = advertiseAddressOf(opts);
   await bootstrapCluster(server.registry, { advertiseAddress, port: server.port });
   const url = `https://127.0.0.1:${server.port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
@@ -183,7 +191,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     try {
       const podCIDR = await podCIDRForNode(nodeClient, nodeName, clusterCIDR);
       const runtime = await createRuntime(runtimeKind, { dataDir, nodeName, podCIDR, registryConfig: opts.registryConfig, log });
-      const running = await startNode({ client: nodeClient, runtime, nodeName, dataDir: nodeDir, nodeIP: advertiseAddress ?? '127.0.0.1', podCIDR, caPem: pki.caCertPem, log });
+      const running = await startNode({
+        client: nodeClient,
+        runtime,
+        nodeName,
+        dataDir: nodeDir,
+        nodeIP: advertiseAddress ?? '127.0.0.1',
+        podCIDR,
+        clusterCIDR,
+        caPem: pki.caCertPem,
+        localAPIServerPort: server.port,
+        log,
+      });
       node = { name: nodeName, runtime: runtimeKind, limits: runtimeLimits(runtime), running };
     } catch (e) {
       controllersStop.abort();

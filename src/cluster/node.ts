@@ -9,7 +9,6 @@
 
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
-import type { Client } from '../client/interface.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import type { ContainerRuntime } from '../kubelet/runtime/interface.js';
 import { CriRuntime } from '../kubelet/runtime/cri/cri-runtime.js';
@@ -18,6 +17,10 @@ import { ProcessRuntime } from '../kubelet/runtime/process/index.js';
 import { ensureKubeletServingCertificate } from '../kubelet/server/certs.js';
 import { ContainerLogManager } from '../kubelet/server/log-manager.js';
 import { KubeletServer } from '../kubelet/server/server.js';
+import type { Client } from '../client/interface.js';
+import { R } from '../client/resources.js';
+import { ClusterDns } from '../dns/cluster-dns.js';
+import { startServiceProxy, type LocalService, type RunningServiceProxy } from '../proxy/index.js';
 
 /** The runtimes a real node can use. */
 export type NodeRuntimeKind = 'containerd' | 'process';
@@ -65,12 +68,17 @@ export interface NodeOptions {
   /** Where the kubelet API listens (default 127.0.0.1, port 10250 or a free one when taken). */
   address?: string;
   port?: number;
-  clusterDNS?: string[];
+  /** Every pod range of the cluster (traffic from elsewhere to a Service is masqueraded). */
+  clusterCIDR?: string;
+  /** The API server, when it listens on this machine's loopback: pods reach the `kubernetes` Service through it. */
+  localAPIServerPort?: number;
   log: (m: string) => void;
 }
 
 export interface RunningNode {
   kubelet: Kubelet;
+  /** The cluster DNS server on loopback, when pods have their own network. */
+  dns?: ClusterDns;
   kubeletPort: number;
   /** Settles when everything, the runtime included, has stopped. */
   done: Promise<void>;
@@ -97,6 +105,19 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     server = makeServer(0);
     await server.listen();
   }
+  // Pods with their own network namespace get Services through iptables and cluster DNS at the
+  // kube-dns ClusterIP, which the proxy sends to the DNS server on loopback.
+  const podNetwork = !(o.runtime instanceof ProcessRuntime) || o.runtime.features.podNetwork;
+  let dns: ClusterDns | undefined;
+  let proxy: RunningServiceProxy | undefined;
+  let clusterDNS: string[] = [];
+  if (podNetwork) {
+    dns = new ClusterDns({ client: o.client, log: o.log });
+    await dns.listen();
+    const local = await localServices(o.client, dns.port, o.localAPIServerPort);
+    clusterDNS = local.dnsIP ? [local.dnsIP] : [];
+    proxy = startServiceProxy({ client: o.client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: o.podCIDR, clusterCIDR: o.clusterCIDR ?? o.podCIDR, localServices: local.services, log: o.log });
+  }
   kubelet = new Kubelet({
     client: o.client,
     runtime: o.runtime,
@@ -104,7 +125,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     dataDir: o.dataDir,
     nodeIP: o.nodeIP,
     podCIDR: o.podCIDR,
-    clusterDNS: o.clusterDNS,
+    clusterDNS,
     kubeletPort: server.port,
     log: o.log,
   });
@@ -115,14 +136,17 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const running = kubelet;
   const done = (async () => {
     await Promise.all([
+      dns?.start(stop.signal).catch((e) => o.log(`cluster DNS stopped: ${(e as Error).message}`)),
       running.start(stop.signal).catch((e) => o.log(`kubelet stopped: ${(e as Error).stack ?? e}`)),
       logs.start(stop.signal).catch((e) => o.log(`log rotation stopped: ${(e as Error).message}`)),
       server.start(stop.signal).catch((e) => o.log(`kubelet API stopped: ${(e as Error).message}`)),
     ]);
+    await proxy?.stop();
     await o.runtime.close().catch((e) => o.log(`closing the container runtime: ${(e as Error).message}`));
   })();
   return {
     kubelet: running,
+    dns,
     kubeletPort: server.port,
     done,
     async stop() {
@@ -130,4 +154,23 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
       await done;
     },
   };
+}
+
+/**
+ * The node-local Services: the cluster DNS (kube-dns ClusterIP:53, UDP and TCP) and, when the
+ * API server listens on this machine's loopback, the `kubernetes` Service's ClusterIP:443.
+ */
+async function localServices(client: Client, dnsPort: number, apiPort: number | undefined): Promise<{ dnsIP?: string; services: LocalService[] }> {
+  const services: LocalService[] = [];
+  const kubeDns = await client.get(R.services, 'kube-system', 'kube-dns').catch(() => undefined);
+  const dnsIP = (kubeDns?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+  if (dnsIP && dnsIP !== 'None') {
+    for (const protocol of ['UDP', 'TCP'] as const) services.push({ ip: dnsIP, port: 53, protocol, to: `127.0.0.1:${dnsPort}`, name: 'kube-system/kube-dns' });
+  }
+  if (apiPort) {
+    const api = await client.get(R.services, 'default', 'kubernetes').catch(() => undefined);
+    const ip = (api?.spec as { clusterIP?: string } | undefined)?.clusterIP;
+    if (ip) services.push({ ip, port: 443, protocol: 'TCP', to: `127.0.0.1:${apiPort}`, name: 'default/kubernetes' });
+  }
+  return { dnsIP: dnsIP && dnsIP !== 'None' ? dnsIP : undefined, services };
 }

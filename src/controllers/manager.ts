@@ -14,6 +14,7 @@ import { ClientEventRecorder } from './events.js';
 import { GarbageCollector } from './garbage-collector.js';
 import { LeaderElector, defaultLeaderElection } from './leader-election.js';
 import { namespaceController } from './namespace.js';
+import { serviceLoadBalancerController } from '../proxy/service-lb.js';
 import { replicaSetController, replicationControllerController } from './replicaset.js';
 import { deploymentController } from './deployment/index.js';
 import { jobController } from './job/controller.js';
@@ -102,6 +103,7 @@ export class ControllerManager implements Runnable {
       endpointsController(ctx),
       endpointSliceController(ctx),
       endpointSliceMirroringController(ctx),
+      serviceLoadBalancerController(ctx),
       disruptionController(ctx, { resourceForKind }),
       ...volumeControllers(ctx, { localPath: localStorageDir ? { dataDir: localStorageDir } : false }),
       horizontalPodAutoscalerController(ctx, { resourceForKind }),
