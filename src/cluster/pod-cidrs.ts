@@ -32,12 +32,18 @@ export async function publishClusterConfig(client: Client, config: { clusterCIDR
   else await client.create(R.configmaps, 'kube-system', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: clusterConfigName, namespace: 'kube-system' }, data } as KubeObject);
 }
 
+/** The cluster's pod range, as `kubelite up` published it (k3s's default when it did not). */
+export async function publishedClusterCIDR(client: Client): Promise<string> {
+  const config = await client.get(R.configmaps, 'kube-system', clusterConfigName);
+  return (config?.data as { clusterCIDR?: string } | undefined)?.clusterCIDR ?? defaultClusterCIDR;
+}
+
 /** The pod CIDR for node `nodeName`: the one it had, else the first free one. */
 export async function podCIDRForNode(client: Client, nodeName: string, clusterCIDR?: string): Promise<string> {
   const nodes = (await client.list(R.nodes, '')).items;
   const own = nodes.find((n) => n.metadata.name === nodeName);
   const had = (own?.spec as { podCIDR?: string } | undefined)?.podCIDR;
   if (had) return had;
-  const cidr = clusterCIDR ?? ((await client.get(R.configmaps, 'kube-system', clusterConfigName))?.data as { clusterCIDR?: string } | undefined)?.clusterCIDR ?? defaultClusterCIDR;
+  const cidr = clusterCIDR ?? (await publishedClusterCIDR(client));
   return freeNodePodCIDR(cidr, nodes.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '').filter(Boolean));
 }

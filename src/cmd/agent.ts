@@ -9,14 +9,15 @@
 //     --ca-cert-hash sha256:… [--name N] [--runtime auto|containerd|process] [--data-dir D]
 
 import { createHash, X509Certificate } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import tls from 'node:tls';
 import { nodeCredential, parseBootstrapToken } from '../apiserver/auth/bootstrap-token.js';
 import { RestClient } from '../client/rest.js';
+import { R } from '../client/resources.js';
 import { autoRuntime, createRuntime, runtimeLimits, startNode, type NodeRuntimeKind, type RunningNode } from '../cluster/node.js';
-import { podCIDRForNode } from '../cluster/pod-cidrs.js';
+import { podCIDRForNode, publishedClusterCIDR } from '../cluster/pod-cidrs.js';
 
 
 export interface AgentOptions {
@@ -107,25 +108,58 @@ function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || host.startsWith('127.');
 }
 
+/** Written into an agent's data directory: this directory runs that node. */
+const nodeMarkerFile = 'node-name';
+
+/**
+ * Two agents (or an agent and `kubelite up`'s own node) must not run one Node: they would share
+ * its pod range and overwrite each other's status. A Node of this name that is Ready belongs to
+ * someone else unless this data directory ran it before (an agent restarted, even after kill -9);
+ * a NotReady one may be taken over, as a reinstalled machine rejoins.
+ */
+async function refuseLiveNamesake(client: RestClient, nodeName: string, dataDir: string): Promise<void> {
+  const node = await client.get(R.nodes, '', nodeName);
+  if (!node) return;
+  const ready = ((node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True') return;
+  let ours = false;
+  try {
+    ours = readFileSync(join(dataDir, nodeMarkerFile), 'utf8').trim() === nodeName;
+  } catch {
+    /* a new data directory */
+  }
+  if (!ours) throw new Error(`node "${nodeName}" is already in the cluster and Ready (another agent, or the node of kubelite up): give this one its own --name`);
+}
+
 /** Joins the cluster and runs the node until stop(). */
 export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
   const log = options.log ?? ((m: string) => console.error(m));
   if (!parseBootstrapToken(options.token)) throw new Error('--token must be a join token of the form [a-z0-9]{6}.[a-z0-9]{16} (printed by kubelite up)');
   const nodeName = agentNodeName(options.name);
   const dataDir = resolve(options.dataDir ?? join(homedir(), '.kubelite', `agent-${nodeName}`));
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const caPem = await discoverClusterCA(options.server, { caCertHash: options.caCertHash, caFile: options.caFile, log });
   const client = new RestClient({ server: options.server, token: nodeCredential(options.token, nodeName), caPem, userAgent: `kubelite-agent/${nodeName}` });
   let podCIDR: string;
+  let clusterCIDR: string;
   try {
     // Fails early on a bad token: the node's own lookup must authenticate.
-    podCIDR = await podCIDRForNode(client, nodeName);
+    clusterCIDR = await publishedClusterCIDR(client);
+    podCIDR = await podCIDRForNode(client, nodeName, clusterCIDR);
   } catch (e) {
     client.close();
     if ((e as { code?: number }).code === 401) throw new Error('the API server rejected the join token (unknown, expired or deleted)');
     throw e;
   }
 
+  try {
+    await refuseLiveNamesake(client, nodeName, dataDir);
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  // Only a node the cluster accepted gets a data directory.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dataDir, nodeMarkerFile), nodeName + '\n');
   const nodeIP = options.nodeIP ?? firstIPv4();
   const serverHost = new URL(options.server).hostname;
   const address = options.address ?? (isLoopbackHost(serverHost) ? '127.0.0.1' : '0.0.0.0');
@@ -140,7 +174,9 @@ export async function runAgent(options: AgentOptions): Promise<RunningAgent> {
     const runtime = await createRuntime(kind, { dataDir, nodeName, podCIDR, registryConfig: options.registryConfig, log });
     const limits = runtimeLimits(runtime);
     if (limits) log(`note: ${limits}`);
-    node = await startNode({ client, runtime, nodeName, dataDir: join(dataDir, 'node'), nodeIP, podCIDR, caPem, address, port: options.port, log });
+    // An API server on this machine's loopback is reached by pods through the kubernetes Service.
+    const localAPIServerPort = isLoopbackHost(serverHost) ? Number(new URL(options.server).port || 443) : undefined;
+    node = await startNode({ client, runtime, nodeName, dataDir: join(dataDir, 'node'), nodeIP, podCIDR, clusterCIDR, caPem, address, port: options.port, localAPIServerPort, log });
   } catch (e) {
     client.close();
     throw e;

@@ -1,10 +1,11 @@
 // `kubelite image import FILE.tar` and `kubelite image ls`: the images of a node's containerd
-// (the one `kubelite up` started under its data directory), as `k3s ctr images import` and
-// `crictl images` show them. The process runtime uses no images, so these need containerd.
+// (the one `kubelite up` or `kubelite agent` started under its data directory), as
+// `k3s ctr images import` and `crictl images` show them. The process runtime uses no images,
+// so these need containerd.
 
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { containerdPaths, importImageArchive } from '../kubelet/runtime/cri/containerd.js';
+import { archiveImageNames, containerdPaths, importImageArchive } from '../kubelet/runtime/cri/containerd.js';
 import { CriRuntime } from '../kubelet/runtime/cri/cri-runtime.js';
 
 export interface ImageCommandOptions {
@@ -13,21 +14,29 @@ export interface ImageCommandOptions {
   node?: string;
 }
 
+function startHint(dataDir: string): string {
+  return `start \`kubelite up --runtime containerd --data-dir ${dataDir}\` (or \`kubelite agent … --data-dir ${dataDir}\`) first, or point --data-dir at the node's data directory`;
+}
+
 /** The CRI socket of the node's containerd, or an error that says what to do. */
 export function nodeContainerdSocket(o: ImageCommandOptions): string {
   const base = join(o.dataDir, 'containerd');
   const nodes = existsSync(base) ? readdirSync(base).filter((n) => existsSync(containerdPaths(join(base, n)).socket)) : [];
   if (o.node) {
-    if (!nodes.includes(o.node)) throw new Error(`no containerd is running for node ${o.node} under ${o.dataDir}: start \`kubelite up --runtime containerd --data-dir ${o.dataDir}\` first`);
+    if (!nodes.includes(o.node)) throw new Error(`no containerd is running for node ${o.node} under ${o.dataDir}${nodes.length ? ` (nodes with one: ${nodes.join(', ')})` : ''}: ${startHint(o.dataDir)}`);
     return containerdPaths(join(base, o.node)).socket;
   }
-  if (nodes.length === 0) throw new Error(`no containerd is running under ${o.dataDir}: start \`kubelite up --runtime containerd --data-dir ${o.dataDir}\` first (the process runtime uses no images)`);
+  if (nodes.length === 0) throw new Error(`no containerd is running under ${o.dataDir}: ${startHint(o.dataDir)} (the process runtime uses no images)`);
   if (nodes.length > 1) throw new Error(`several nodes run containerd under ${o.dataDir} (${nodes.join(', ')}): choose one with --node`);
   return containerdPaths(join(base, nodes[0])).socket;
 }
 
 export async function imageImport(file: string, o: ImageCommandOptions & { name?: string }): Promise<void> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  const { format, names: own } = await archiveImageNames(file);
+  if (format === 'oci' && !o.name && own.some((n) => !n.includes('/'))) {
+    throw new Error(`${file} names its image only by tag (${own.join(', ') || 'none'}): name it with --name, e.g. --name docker.io/library/busybox:1.36`);
+  }
   const names = await importImageArchive({ socket: nodeContainerdSocket(o), file, baseName: o.name });
   for (const n of names) console.log(`imported ${n}`);
 }

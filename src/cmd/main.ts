@@ -45,14 +45,14 @@ program
 
 program
   .command('agent')
-  .description('join this machine to a cluster as a node (the command `kubelite up` prints)')
+  .description('join this machine to a cluster as a node, in the foreground until SIGINT or SIGTERM')
   .requiredOption('--server <url>', 'the API server, https://HOST:PORT')
-  .requiredOption('--token <token>', 'the join token')
-  .option('--ca-cert-hash <sha256:hex>', "pin of the cluster CA's public key")
+  .requiredOption('--token <token>', 'the join token (printed by kubelite up)')
+  .option('--ca-cert-hash <sha256:hex>', "pin of the cluster CA's public key (printed by kubelite up); without it or --ca-file the CA is trusted unchecked")
   .option('--ca-file <file>', 'the cluster CA certificate, instead of a pin')
-  .option('--name <name>', 'node name (default: the host name)')
-  .option('--runtime <runtime>', 'auto | containerd | process', 'auto')
-  .option('--data-dir <dir>', 'where the node keeps its state (default ~/.kubelite/agent-NAME)')
+  .option('--name <name>', 'node name (default: the host name; each node on one machine needs its own)')
+  .option('--runtime <runtime>', 'auto (containerd when it can run here, else host processes) | containerd | process', 'auto')
+  .option('--data-dir <dir>', "where the node keeps its state and its containerd (default ~/.kubelite/agent-NAME)")
   .option('--port <port>', 'port of the kubelet API (default 10250, or a free one when taken)', integer('--port', 0, 65535))
   .option('--node-ip <address>', "the node's InternalIP (default: the host's first IPv4 address)")
   .option('--registry-config <file>', "k3s's registries.yaml for image pulls")
@@ -62,22 +62,41 @@ program
       process.exit(2);
     }
     await runAgentCommand({ ...opts, nodeIP: opts.nodeIp });
-  });
+  })
+  .addHelpText(
+    'after',
+    `
+\`kubelite up\` prints the command to run, with its server, token and CA pin:
+  kubelite agent --server https://10.0.0.1:6443 --token abcdef.0123456789abcdef --ca-cert-hash sha256:… --name node-2
+Several agents run on one machine when each has its own --name and --data-dir: each starts its
+own containerd, bridge and pod range. SIGINT or SIGTERM stops the node's pods and its containerd.`,
+  );
 
-const image = program.command('image').description("manage the images of this machine's containerd node");
+const image = program
+  .command('image')
+  .description("manage the images of a containerd node on this machine (kubelite up's, or an agent's with --data-dir)")
+  .addHelpText(
+    'after',
+    `
+Examples:
+  kubelite image import busybox.tar --name busybox:1.36       an OCI archive that names only a tag
+  kubelite image import app.tar                               a docker save archive (names its images)
+  kubelite image ls --data-dir ~/.kubelite/agent-node-2       an agent's node
+Pods use an imported image with imagePullPolicy: Never or IfNotPresent.`,
+  );
 image
   .command('import <file>')
-  .description('import an image archive (docker save or OCI layout tar)')
-  .option('--data-dir <dir>', 'the data directory of kubelite up', join(homedir(), '.kubelite'))
+  .description('import an image archive (docker save, or an OCI layout tar) into the node')
+  .option('--data-dir <dir>', 'the data directory of kubelite up or kubelite agent', join(homedir(), '.kubelite'))
   .option('--node <name>', 'the node, when several run here')
-  .option('--name <name>', 'image name for an OCI archive that names only a tag (e.g. docker.io/library/busybox)')
+  .option('--name <name>', 'name for an OCI archive that names only a tag, e.g. busybox or busybox:1.36 (a tag here replaces the archive\'s)')
   .action(async (file: string, opts) => {
     await imageImport(file, opts);
   });
 image
   .command('ls')
-  .description('list images')
-  .option('--data-dir <dir>', 'the data directory of kubelite up', join(homedir(), '.kubelite'))
+  .description("list the node's images, as crictl images does")
+  .option('--data-dir <dir>', 'the data directory of kubelite up or kubelite agent', join(homedir(), '.kubelite'))
   .option('--node <name>', 'the node, when several run here')
   .action(async (opts) => {
     await imageList(opts);

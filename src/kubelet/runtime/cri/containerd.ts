@@ -446,25 +446,47 @@ export async function archiveImageNames(file: string): Promise<{ format: 'docker
   return { format: 'oci', names: (parsed.manifests ?? []).map((m) => m.annotations?.['org.opencontainers.image.ref.name'] ?? '').filter(Boolean) };
 }
 
+/** Splits an image name into its normalized repository and the tag written in it, if any. */
+export function splitImageName(name: string): { repo: string; tag?: string } {
+  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
+  const tag = !name.includes('@') && lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+  const normalized = normalizeImageRef(name.replace(/@.*$/, ''));
+  return { repo: normalized.slice(0, normalized.lastIndexOf(':')), tag };
+}
+
 /**
  * Imports an image archive into containerd's k8s.io namespace (where the CRI looks) with ctr.
  * An OCI archive whose names are bare tags needs a base name: without one ctr would invent
- * `import-DATE:tag`, a name that confuses the CRI until containerd restarts.
+ * `import-DATE:tag`, a name that confuses the CRI until containerd restarts. The base name is
+ * normalized as the CRI names images (busybox → docker.io/library/busybox), for the same
+ * reason; a tag in it (busybox:1.36) names the archive's one image instead of its own tag.
  * Returns the full names imported.
  */
 export async function importImageArchive(opts: ImportOptions): Promise<string[]> {
   const { format, names } = await archiveImageNames(opts.file);
-  const args = ['-a', opts.socket, '-n', 'k8s.io', 'images', 'import'];
+  const ctr = (args: string[]) => run(opts.ctrPath ?? 'ctr', ['-a', opts.socket, '-n', 'k8s.io', 'images', ...args], { maxBuffer: 16 * 1024 * 1024 });
+  const args = ['import'];
   let expected = names;
+  let retag: { from: string; to: string } | undefined;
   if (format === 'oci' && names.some((n) => !n.includes('/'))) {
-    if (!opts.baseName) throw new Error(`${opts.file} names its image only by tag (${names.join(', ') || 'none'}): give a name such as docker.io/library/NAME`);
-    const base = opts.baseName.replace(/:[^/:]*$/, '');
-    args.push('--base-name', base);
-    expected = names.map((n) => `${base}:${n}`);
+    if (!opts.baseName) throw new Error(`${opts.file} names its image only by tag (${names.join(', ') || 'none'}): name it, e.g. docker.io/library/NAME`);
+    const { repo, tag } = splitImageName(opts.baseName);
+    args.push('--base-name', repo);
+    expected = names.map((n) => `${repo}:${n}`);
+    if (tag && expected.length > 1) throw new Error(`${opts.file} holds ${expected.length} images (${names.join(', ')}): give a name without a tag`);
+    if (tag && expected.length === 1 && names[0] !== tag) retag = { from: expected[0]!, to: `${repo}:${tag}` };
   }
   args.push(opts.file);
   try {
-    await run(opts.ctrPath ?? 'ctr', args, { maxBuffer: 16 * 1024 * 1024 });
+    const before = retag ? (await ctr(['ls', '-q'])).stdout.split('\n') : [];
+    await ctr(args);
+    if (retag) {
+      await ctr(['tag', '--force', retag.from, retag.to]);
+      // Only the asked-for name stays (the archive's own tag would be a surprise in `image ls`),
+      // unless that name was there before the import.
+      if (!before.includes(retag.from)) await ctr(['rm', retag.from]);
+      expected = [retag.to];
+    }
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`importing ${opts.file}: ${(err.stderr || err.message).trim()}`);
