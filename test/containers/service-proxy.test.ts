@@ -91,7 +91,8 @@ describe('service proxy on a containerd node', { skip, timeout: 600_000 }, () =>
     nodeName = cluster.k(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}']).trim();
     const podCIDR = cluster.k(['get', 'node', nodeName, '-o', 'jsonpath={.spec.podCIDR}']).trim();
     const nodeIP = cluster.k(['get', 'node', nodeName, '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']).trim() || '127.0.0.1';
-    prefix = chainPrefixFor(nodeName);
+    // The node runs its own proxy; the one under test here takes chains of another name.
+    prefix = chainPrefixFor(`${nodeName}-under-test`);
 
     // A loopback server, as the cluster DNS will be, that pods reach at a virtual address.
     localServer = createServer((_req, res) => res.end('local service\n'));
@@ -101,7 +102,7 @@ describe('service proxy on a containerd node', { skip, timeout: 600_000 }, () =>
     client = new RestClient({ server: cluster.server, token: cluster.token, caPem: cluster.caPem });
     proxy = startServiceProxy({
       client,
-      nodeName,
+      nodeName: `${nodeName}-under-test`,
       nodeIP,
       podCIDR,
       clusterCIDR,
@@ -278,7 +279,7 @@ const client = new RestClient({ server: process.env.SERVER!, token: process.env.
 startServiceProxy({ client, nodeName: process.env.NODE!, nodeIP: '127.0.0.1', clusterCIDR: ${JSON.stringify(clusterCIDR)}, log: (m) => console.log(m) });
 `,
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, SERVER: cluster.server, TOKEN: cluster.token, CA: cluster.caPem, NODE: nodeName }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: { ...process.env, SERVER: cluster.server, TOKEN: cluster.token, CA: cluster.caPem, NODE: `${nodeName}-under-test` }, stdio: ['ignore', 'pipe', 'pipe'] });
     let childOut = '';
     child.stdout!.on('data', (d) => (childOut += d));
     child.stderr!.on('data', (d) => (childOut += d));
@@ -292,7 +293,7 @@ startServiceProxy({ client, nodeName: process.env.NODE!, nodeIP: '127.0.0.1', cl
     const installed = jumps();
     assert.ok(installed > 0 && serviceDnats() === 1, 'the killed proxy left its rules');
     const logs: string[] = [];
-    const next = startServiceProxy({ client, nodeName, nodeIP: '127.0.0.1', clusterCIDR, log: (m) => logs.push(m) });
+    const next = startServiceProxy({ client, nodeName: `${nodeName}-under-test`, nodeIP: '127.0.0.1', clusterCIDR, log: (m) => logs.push(m) });
     try {
       await eventually(() => logs.some((l) => l.includes('is routing')), 10_000, 'the new proxy to route');
       assert.ok(logs.some((l) => /removed \d+ rules and chains left by an earlier run/.test(l)), logs.join('\n'));
