@@ -118,6 +118,20 @@ function specView(pod: Pod): string {
   return JSON.stringify([pod.spec, m.deletionTimestamp, m.deletionGracePeriodSeconds, m.labels, m.annotations]);
 }
 
+/**
+ * Whether a change of the pod's status alone needs a sync (status.NeedToReconcilePodReadiness
+ * and HandlePodReconcile upstream): a readiness gate's condition changed, or the pod reached a
+ * terminal phase.
+ */
+export function statusNeedsSync(old: Pod, pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  if ((phase === 'Succeeded' || phase === 'Failed') && old.status?.phase !== phase) return true;
+  const gates = new Set((pod.spec.readinessGates ?? []).map((g) => g.conditionType));
+  if (gates.size === 0) return false;
+  const view = (p: Pod) => JSON.stringify((p.status?.conditions ?? []).filter((c) => gates.has(c.type)).map((c) => [c.type, c.status]));
+  return view(old) !== view(pod);
+}
+
 export class Kubelet implements Runnable {
   readonly runtime: ContainerRuntime;
   readonly nodeName: string;
@@ -426,7 +440,11 @@ export class Kubelet implements Runnable {
       this.index(pod);
       this.workers.update(pod);
     } else {
-      this.workers.update(pod);
+      // Status only: syncing on every echo of our own status writes cost each new pod two
+      // extra syncs, each a round of runtime calls (pkg/kubelet/config: such changes are
+      // reconciles, which sync only for readiness gates or a terminal phase).
+      if (statusNeedsSync(old, pod)) this.workers.update(pod);
+      else this.workers.record(pod);
       this.status.reconcile(pod);
     }
   }

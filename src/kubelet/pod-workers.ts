@@ -75,6 +75,16 @@ export class PodWorkers {
     this.kick(w, 0);
   }
 
+  /**
+   * The pod's latest copy without a sync: a change of status only (most often the echo of the
+   * kubelet's own status write), which upstream's pod config hands on as a reconcile, not an
+   * update. The next sync, whatever wakes it, sees this copy.
+   */
+  record(pod: Pod): void {
+    const w = this.workers.get(pod.metadata.uid ?? '');
+    if (w && !w.gone) w.pod = pod;
+  }
+
   /** Something changed in the runtime for this pod (a container exited): sync it. */
   poke(uid: string): void {
     const w = this.workers.get(uid);

@@ -56,6 +56,11 @@ function splitArgs(args: string[] | string): string[] {
   return out;
 }
 
+/** Node's arguments that run the kubelite CLI: the built bin, or with KUBELITE_E2E_SOURCE=1 the TypeScript sources (no build) while developing. */
+export function kubeliteEntry(): string[] {
+  return process.env.KUBELITE_E2E_SOURCE === '1' ? ['--import', 'tsx', join(root, 'src/cmd/main.ts')] : [join(root, 'bin/kubelite.js')];
+}
+
 export interface StartOptions {
   args?: string[];
   dataDir?: string;
@@ -66,8 +71,7 @@ export interface StartOptions {
 export async function startKubelite(opts: StartOptions = {}): Promise<RunningCluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'kubelite-e2e-'));
   const cacheDir = mkdtempSync(join(tmpdir(), 'kubectl-cache-'));
-  // KUBELITE_E2E_SOURCE=1 runs the TypeScript sources (no build) while developing.
-  const entry = process.env.KUBELITE_E2E_SOURCE === '1' ? ['--import', 'tsx', join(root, 'src/cmd/main.ts')] : [join(root, 'bin/kubelite.js')];
+  const entry = kubeliteEntry();
   // API-level tests want no nodes (pods stay Pending); workload tests ask for simulated nodes.
   const args = opts.args ?? [];
   const nodes = args.includes('--nodes') || args.includes('--runtime') ? [] : ['--nodes', '0'];

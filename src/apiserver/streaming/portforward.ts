@@ -44,14 +44,20 @@ export function parsePorts(query: URLSearchParams): number[] | { error: string }
   return ports;
 }
 
-/** Copies between a client stream and a pod connection; settles when the pod side is done. */
-function splice(client: Duplex, pod: Duplex): Promise<void> {
+/**
+ * Copies between a client stream and a pod connection; settles when the pod side is done, with
+ * its error when it failed before answering anything (a runtime may learn that the connection
+ * was refused only after it handed back the stream), for the error stream. Later errors (a reset
+ * mid-stream) just end the connection, as upstream's runtimes only log them.
+ */
+function splice(client: Duplex, pod: Duplex): Promise<Error | undefined> {
   return new Promise((resolve) => {
     let done = false;
-    const finish = () => {
+    let answered = false;
+    const finish = (err?: Error) => {
       if (done) return;
       done = true;
-      resolve();
+      resolve(err);
     };
     client.on('data', (c: Buffer) => {
       if (!pod.write(c)) {
@@ -65,14 +71,15 @@ function splice(client: Duplex, pod: Duplex): Promise<void> {
     });
     client.on('error', () => pod.destroy());
     pod.on('data', (c: Buffer) => {
+      answered = true;
       if (!client.write(c)) {
         pod.pause();
         client.once('drain', () => pod.resume());
       }
     });
-    pod.on('end', finish);
-    pod.on('close', finish);
-    pod.on('error', finish);
+    pod.on('end', () => finish());
+    pod.on('close', () => finish());
+    pod.on('error', (e: Error) => finish(answered ? undefined : e));
   });
 }
 
@@ -197,9 +204,11 @@ async function forward(data: SpdyStream, error: SpdyStream, port: number, target
     data.end();
     return;
   }
-  await splice(data, pod);
+  const failed = await splice(data, pod);
+  // As the kubelet's streaming server: the error stream first, then the data stream.
+  if (failed) error.end(target.describeError(port, failed));
+  else error.end();
   data.end();
-  error.end();
 }
 
 function serveChannelPortForward(conn: ChannelConnection, ports: number[], target: PortForwardTarget): Promise<void> {
@@ -225,7 +234,8 @@ function serveChannelPortForward(conn: ChannelConnection, ports: number[], targe
       }
       const outgoing = conn.writable(dataCh);
       const client = Duplex.from({ readable: incoming, writable: outgoing });
-      await splice(client, pod);
+      const failed = await splice(client, pod);
+      if (failed) conn.send(errCh, Buffer.from(target.describeError(port, failed)));
     });
     void Promise.all(jobs).then(() => conn.close());
     conn.onClose(() => resolve());

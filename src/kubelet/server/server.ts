@@ -373,7 +373,8 @@ export class KubeletServer implements Runnable {
     await servePortForward(req, socket, head, {
       log: this.log,
       dial: (port) => runtime.portForward(sandbox, port),
-      describeError: (port, err) => `error forwarding port ${port} to pod ${sandbox}, uid : ${err.message}`,
+      // A CRI streaming server's error already says this (containerd's PortForward); say it once.
+      describeError: (port, err) => (err.message.startsWith(`error forwarding port ${port} to pod `) ? err.message : `error forwarding port ${port} to pod ${sandbox}, uid : ${err.message}`),
     });
   }
 

@@ -206,12 +206,18 @@ async function openPortForwardSpdy(url: string, port: number): Promise<Duplex> {
   data.on('data', (c: Buffer) => {
     if (!duplex.push(c)) data.pause();
   });
+  // The server writes why a connection failed (refused…) on the error stream and then closes
+  // both: the data's end waits for that message, so the stream fails rather than just ends.
+  const errorMessage = readAll(errorStream);
   data.once('end', () => {
-    readEnded = true;
-    duplex.push(null);
-    maybeClose();
+    void errorMessage.then((message) => {
+      if (message.trim()) return;
+      readEnded = true;
+      duplex.push(null);
+      maybeClose();
+    });
   });
-  void readAll(errorStream).then((message) => {
+  void errorMessage.then((message) => {
     if (message.trim()) duplex.destroy(new Error(message.trim()));
   });
   void conn.done.then(() => {

@@ -186,7 +186,12 @@ export function rootlessLaunchArgv(tools: HostTools, workingDir: string, command
 export function execArgv(o: { tools: HostTools; pid: number; cgroupProcs: string[]; netns: boolean; uts: boolean; workingDir: string; exec: string[] }): string[] {
   const t = o.tools;
   if (!t.nsenter) throw new Error('nsenter is needed to exec in containers');
-  const enter = [t.nsenter, '-t', String(o.pid), '-m', ...(o.netns ? ['-n'] : []), ...(o.uts ? ['-u'] : []), `--wd=${o.workingDir}`, '--', ...o.exec];
+  // The container's root and working directory, as runc exec gives them: entering the mount
+  // namespace alone leaves the process at that namespace's original root, outside the pivoted
+  // one (getcwd fails, `pwd` errors). The directory is opened through /proc/PID/root before
+  // nsenter enters anything, so it names the container's directory, not the host's.
+  const wd = `/proc/${o.pid}/root${o.workingDir.startsWith('/') ? '' : '/'}${o.workingDir}`;
+  const enter = [t.nsenter, '-t', String(o.pid), '-m', ...(o.netns ? ['-n'] : []), ...(o.uts ? ['-u'] : []), '--root', `--wd=${wd}`, '--', ...o.exec];
   if (o.cgroupProcs.length === 0) return enter;
   return [t.sh, '-c', joinThenExec, 'kubelite-exec', ...o.cgroupProcs, '--', ...enter];
 }

@@ -1013,14 +1013,33 @@ export class ProcessRuntime implements ContainerRuntime {
     child.stderr.setEncoding('utf8').on('data', (d: string) => (errText += d));
     child.on('error', () => {});
     child.stdin.on('error', () => {});
-    const duplex = Duplex.from({ readable: child.stdout, writable: child.stdin });
-    child.once('close', (code) => {
-      if (code && code !== 0 && !duplex.destroyed) {
-        duplex.destroy(new Error(`failed to connect to localhost:${port} inside namespace "/run/netns/${s.netns}": ${errText.trim() || `exit ${code}`}`));
-      }
+    // The pod side ends only when nc has exited: a refused connection (nc's exit code) must fail
+    // the stream, so the client hears why on the error stream, instead of a plain end of data.
+    const duplex = new Duplex({
+      allowHalfOpen: true,
+      read() {
+        child.stdout.resume();
+      },
+      write(chunk: Buffer, _enc, cb) {
+        if (child.stdin.writable) child.stdin.write(chunk, () => cb());
+        else cb();
+      },
+      final(cb) {
+        child.stdin.end();
+        cb();
+      },
+      destroy(err, cb) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        cb(err);
+      },
     });
-    duplex.once('close', () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
+    child.stdout.on('data', (c: Buffer) => {
+      if (!duplex.push(c)) child.stdout.pause();
+    });
+    child.once('close', (code) => {
+      if (duplex.destroyed) return;
+      if (code && code !== 0) duplex.destroy(new Error(`failed to connect to localhost:${port} inside namespace "/run/netns/${s.netns}": ${errText.trim() || `exit ${code}`}`));
+      else duplex.push(null);
     });
     return duplex;
   }
