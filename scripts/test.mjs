@@ -46,7 +46,8 @@ if (files.some((f) => f.startsWith('test/e2e') || f.startsWith('test/containers'
 }
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  // --test-force-exit: a file whose test left a child process (a containerd) behind must not hang the run.
+  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', '--test-reporter=spec', ...files],
   { stdio: 'inherit', env: { ...process.env, KUBELITE_TEST: '1' } },
 );
 process.exit(result.status ?? 1);

@@ -230,13 +230,13 @@ async function serveNodeProxy(r: ResourceRequest, registry: Registry): Promise<v
   r.res.on('close', () => call.abort());
 }
 
-/** The SubresourceHandler for pods/log|exec|attach|portforward|proxy and nodes/proxy. */
+/** The SubresourceHandler for pods/log|exec|attach|portforward and nodes/proxy. */
 export async function handleNodeProxy(_ctx: HandlerContext, r: ResourceRequest, registry: Registry): Promise<void> {
   const sub = r.info.subresource;
   if (r.resource.plural === 'nodes' && sub === 'proxy') return serveNodeProxy(r, registry);
-  if (r.resource.plural !== 'pods' || sub === 'proxy') {
+  if (r.resource.plural !== 'pods') {
     r.req.resume();
-    throw new StatusError(503, Reason.ServiceUnavailable, `${r.resource.plural}/${sub} is not available in kubelite yet`);
+    throw new StatusError(404, Reason.NotFound, `the server could not find the requested resource`);
   }
   if (sub === 'log' && r.req.method !== 'GET' && r.req.method !== 'HEAD') {
     r.req.resume();

@@ -98,7 +98,9 @@ export function toCriSandboxConfig(c: PodSandboxConfig): CriMessage {
   const l = c.linux;
   return {
     metadata: { name: c.name, namespace: c.namespace, uid: c.uid, attempt: c.attempt },
-    hostname: c.hostname,
+    // A sandbox in the node's network shares its UTS namespace: runc refuses a hostname there
+    // (the kubelet sends none for hostNetwork pods either).
+    hostname: l.namespaces.network === 'node' ? '' : c.hostname,
     logDirectory: c.logDirectory,
     dnsConfig: c.dnsConfig ? { servers: c.dnsConfig.servers, searches: c.dnsConfig.searches, options: c.dnsConfig.options } : undefined,
     portMappings: c.portMappings.map((p) => ({ protocol: p.protocol, containerPort: p.containerPort, hostPort: p.hostPort, hostIp: p.hostIp ?? '' })),
