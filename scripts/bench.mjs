@@ -10,6 +10,8 @@
 //   scale      5,000 simulated nodes and 100,000 pods in one process: RSS, kubectl get pods -A
 //              (bench/simulated-scale.ts; several minutes and a few GB)
 //   rollout    a 1,000-replica Deployment rolled to a new image (bench/rollout.ts)
+//   network    Services on a containerd node: ClusterIP vs pod IP requests/s, pod Ready →
+//              traffic, cluster DNS queries/s and p99 (bench/network.ts; needs root)
 //   all        every one of them; KUBELITE_BENCH_SKIP_BIG=1 leaves out the ones that take
 //              minutes (scale, scheduler)
 //
@@ -24,6 +26,7 @@ const benchmarks = {
   scheduler: { script: 'bench/scale-report.ts', args: ['scheduler'], big: true },
   scale: { script: 'bench/scale-report.ts', args: ['scale'], big: true },
   rollout: { script: 'bench/rollout.ts' },
+  network: { script: 'bench/network.ts' },
 };
 
 const argv = process.argv.slice(2);

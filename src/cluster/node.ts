@@ -20,7 +20,7 @@ import { KubeletServer } from '../kubelet/server/server.js';
 import type { Client } from '../client/interface.js';
 import { R } from '../client/resources.js';
 import { ClusterDns } from '../dns/cluster-dns.js';
-import { startServiceProxy, type LocalService, type RunningServiceProxy } from '../proxy/index.js';
+import { startServiceProxy, UserspaceProxy, type LocalService, type RunningServiceProxy } from '../proxy/index.js';
 
 /** The runtimes a real node can use. */
 export type NodeRuntimeKind = 'containerd' | 'process';
@@ -118,6 +118,10 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
     clusterDNS = local.dnsIP ? [local.dnsIP] : [];
     proxy = startServiceProxy({ client: o.client, nodeName: o.nodeName, nodeIP: o.nodeIP, podCIDR: o.podCIDR, clusterCIDR: o.clusterCIDR ?? o.podCIDR, localServices: local.services, log: o.log });
   }
+  // Pods in the node's network (the process runtime without root): no rule can catch traffic to
+  // a ClusterIP there, so each Service port is served on its ClusterIP's loopback twin and each
+  // node port on 127.0.0.1 (see userspace.ts); the pods' endpoints are the node's address.
+  const userspace = podNetwork ? undefined : new UserspaceProxy({ client: o.client, nodeName: o.nodeName, log: o.log });
   kubelet = new Kubelet({
     client: o.client,
     runtime: o.runtime,
@@ -137,6 +141,7 @@ export async function startNode(o: NodeOptions): Promise<RunningNode> {
   const done = (async () => {
     await Promise.all([
       dns?.start(stop.signal).catch((e) => o.log(`cluster DNS stopped: ${(e as Error).message}`)),
+      userspace?.start(stop.signal).catch((e) => o.log(`userspace proxy stopped: ${(e as Error).message}`)),
       running.start(stop.signal).catch((e) => o.log(`kubelet stopped: ${(e as Error).stack ?? e}`)),
       logs.start(stop.signal).catch((e) => o.log(`log rotation stopped: ${(e as Error).message}`)),
       server.start(stop.signal).catch((e) => o.log(`kubelet API stopped: ${(e as Error).message}`)),

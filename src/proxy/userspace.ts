@@ -114,7 +114,8 @@ export class UserspaceProxy {
         this.listeners.set(addr, listener);
         this.failed.delete(addr);
       } catch (e) {
-        if (!this.failed.has(addr)) this.opts.log(`userspace proxy: cannot serve ${target.name} on ${addr}: ${(e as Error).message}`);
+        const hint = (e as NodeJS.ErrnoException).code === 'EACCES' ? ' (ports below net.ipv4.ip_unprivileged_port_start need privilege)' : '';
+        if (!this.failed.has(addr)) this.opts.log(`userspace proxy: cannot serve ${target.name} on ${addr}: ${(e as Error).message}${hint}`);
         this.failed.add(addr);
       }
     }

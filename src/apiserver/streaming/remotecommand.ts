@@ -82,6 +82,9 @@ export async function openRemoteStreams(req: IncomingMessage, socket: Duplex, he
   return openSpdyStreams(req, socket, head, opts, log);
 }
 
+/** How long a new WebSocket stream connection waits before its first message (see below). */
+const websocketSettleMs = 50;
+
 async function openWebSocketStreams(req: IncomingMessage, socket: Duplex, head: Buffer, opts: StreamOptions): Promise<RemoteStreams | undefined> {
   const offered = offeredProtocols(req);
   const chosen = offered.length === 0 ? '' : offered.find((p) => (remoteCommandWebSocketProtocols as readonly string[]).includes(p));
@@ -91,16 +94,25 @@ async function openWebSocketStreams(req: IncomingMessage, socket: Duplex, head: 
   }
   const ws = await acceptWebSocket(req, socket, head, chosen);
   const conn = new ChannelConnection(ws, channelProtocol(chosen)!);
+  // The client may write at once: its channels are read from the start.
+  const stdin = opts.stdin ? conn.readable(0) : undefined;
+  const resize = opts.tty ? conn.readable(4) : undefined;
   const v4 = chosen.startsWith('v4.') || chosen.startsWith('v5.');
+  // kubectl's WebSocket client starts reading before it has registered its streams, and drops
+  // what arrives for a stream it does not know yet ("Unknown stream id 1, discarding message",
+  // then "error: closed all streams"). Upstream's API server spends a round trip reaching the
+  // kubelet before the first byte flows; a command here can finish within a millisecond, so
+  // give the client that moment.
+  await new Promise((r) => setTimeout(r, websocketSettleMs));
   // An empty message on the lowest writable channel tells the client the streams are open.
   conn.send(opts.stdout ? 1 : opts.stderr ? 2 : 3, Buffer.alloc(0));
   let finished = false;
   return {
     protocol: chosen,
-    stdin: opts.stdin ? conn.readable(0) : undefined,
+    stdin,
     stdout: opts.stdout ? conn.writable(1) : undefined,
     stderr: opts.stderr ? conn.writable(2) : undefined,
-    resize: opts.tty ? conn.readable(4) : undefined,
+    resize,
     finish(result) {
       if (finished) return;
       finished = true;
@@ -262,5 +274,10 @@ export async function pumpSession(streams: RemoteStreams, start: () => Promise<S
   }
   // Output written just before exit may still be on its way out of the runtime.
   await Promise.race([Promise.all(copies), new Promise((r) => setTimeout(r, 2000).unref())]);
+  // What was copied may still wait inside the client's stream (a Writable hands on its next
+  // chunk only once the previous one is sent): flush it before the status closes the
+  // connection, or a busy node loses the end of the output.
+  const flushed = (w: Writable | undefined) => (w && !w.destroyed ? new Promise<void>((r) => w.end(() => r())) : undefined);
+  await Promise.race([Promise.all([flushed(streams.stdout), flushed(streams.stderr)]), new Promise((r) => setTimeout(r, 2000).unref())]);
   streams.finish(exitCode === 0 ? { kind: 'success' } : { kind: 'exit', code: exitCode, command });
 }
