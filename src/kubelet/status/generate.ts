@@ -95,10 +95,6 @@ export interface ConvertOptions {
   reason(containerName: string): { reason: string; message: string } | undefined;
 }
 
-function ts(ms: number): string | null {
-  return ms > 0 ? rfc3339(ms) : null;
-}
-
 function mountsOf(c: Container): ContainerStatus['volumeMounts'] {
   if (!c.volumeMounts?.length) return undefined;
   return c.volumeMounts.map((m) => {
@@ -131,7 +127,9 @@ function convertOne(cs: RuntimeContainer, old: ContainerStatus | undefined, o: C
       status.state = { waiting: {} };
       break;
     case 'exited': {
-      const t: NonNullable<ContainerState['terminated']> = { exitCode: cs.exitCode, reason: cs.reason || undefined, message: cs.message || undefined, startedAt: ts(cs.startedAt), finishedAt: ts(cs.finishedAt), containerID: cid };
+      // As upstream (time.Unix(0, n)): an exited container always has both times, the epoch when
+      // it never started (StartError shows "Started: Thu, 01 Jan 1970" in describe).
+      const t: NonNullable<ContainerState['terminated']> = { exitCode: cs.exitCode, reason: cs.reason || undefined, message: cs.message || undefined, startedAt: rfc3339(cs.startedAt), finishedAt: rfc3339(cs.finishedAt), containerID: cid };
       if (t.reason === undefined) delete t.reason;
       if (t.message === undefined) delete t.message;
       status.state = { terminated: t };

@@ -105,22 +105,54 @@ export async function removePortmapRules(networkName: string): Promise<number> {
   return removed;
 }
 
+/**
+ * Removes the shared chains in one iptables-restore transaction, which fails as a whole when
+ * another node's portmap put a rule in CNI-HOSTPORT-DNAT (or a CNI-DN chain that uses
+ * CNI-HOSTPORT-SETMARK) since the check: a chain with rules, or one that is referenced, cannot
+ * be deleted. Checking, then deleting rule by rule, would race with another node starting a
+ * hostPort pod and take its rules away.
+ */
 async function removeSharedHostportChainsIfUnused(): Promise<void> {
-  const dnat = await tryRun('iptables', ['-w', '-t', 'nat', '-S', 'CNI-HOSTPORT-DNAT']);
-  if (!dnat.ok || dnat.stdout.split('\n').some((l) => l.startsWith('-A '))) return;
   const all = await tryRun('iptables', ['-w', '-t', 'nat', '-S']);
-  if (all.stdout.split('\n').some((l) => /^-N CNI-DN-/.test(l))) return;
-  for (const [chain, jump] of [
-    ['PREROUTING', '-m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT'],
-    ['OUTPUT', '-m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT'],
-    ['POSTROUTING', '-m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ'],
-  ] as const) {
-    await tryRun('iptables', ['-w', '-t', 'nat', '-D', chain, ...splitRule(jump)]);
-  }
-  for (const chain of ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK']) {
-    await tryRun('iptables', ['-w', '-t', 'nat', '-F', chain]);
-    await tryRun('iptables', ['-w', '-t', 'nat', '-X', chain]);
-  }
+  if (!all.ok) return;
+  const lines = all.stdout.split('\n');
+  if (lines.some((l) => l.startsWith('-A CNI-HOSTPORT-DNAT ') || /^-N CNI-DN-/.test(l))) return;
+  const payload = sharedHostportCleanupPayload(lines);
+  if (payload) await runWithInput('iptables-restore', ['-w', '--noflush'], payload);
+}
+
+const sharedHostportJumps = [
+  '-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+  '-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT',
+  '-A POSTROUTING -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ',
+];
+
+/**
+ * From `iptables -t nat -S`, the transaction that removes the shared hostPort chains: the jumps
+ * to them, the fixed rules of MASQ and SETMARK, then the chains. CNI-HOSTPORT-DNAT is not
+ * flushed, so the transaction fails if a rule appeared in it.
+ */
+export function sharedHostportCleanupPayload(natRules: string[]): string | undefined {
+  const present = new Set(natRules.map((l) => l.trim()));
+  const chains = ['CNI-HOSTPORT-DNAT', 'CNI-HOSTPORT-MASQ', 'CNI-HOSTPORT-SETMARK'].filter((c) => present.has(`-N ${c}`));
+  const jumps = sharedHostportJumps.filter((j) => present.has(j));
+  if (!chains.length && !jumps.length) return undefined;
+  return [
+    '*nat',
+    ...jumps.map((j) => `-D${j.slice(2)}`),
+    ...chains.filter((c) => c !== 'CNI-HOSTPORT-DNAT').map((c) => `-F ${c}`),
+    ...chains.map((c) => `-X ${c}`),
+    'COMMIT',
+    '',
+  ].join('\n');
+}
+
+async function runWithInput(cmd: string, args: string[], input: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = execFile(cmd, args, (err) => resolve(!err));
+    child.stdin?.on('error', () => {});
+    child.stdin?.end(input);
+  });
 }
 
 /** Splits an `iptables -S` rule into arguments, honouring double quotes and \" inside them. */
