@@ -103,7 +103,7 @@ export function renderScale(f: ScaleFigures, m: MachineDescription): string {
       'markdown',
     ),
     '',
-    "`bench/simulated-scale.ts`: the API server, the node lifecycle, taint eviction and pod GC controllers and a NodeSimulator in one process (`node --expose-gc --max-old-space-size=8192`: the heap outgrows node's default limit, 4,144 MiB on this machine); the benchmark's 3 KB pods with `spec.nodeName` set, created through the in-process client; the real kubectl in another process, against the API server over HTTPS (its time includes kubectl's own decoding of 100,000 rows, see \"`kubectl get pods` over 10,000 pods: the time is kubectl's\" below). MiB as the script reports them (bytes / 2^20).",
+    "`bench/simulated-scale.ts`: the API server, the node lifecycle, taint eviction and pod GC controllers and a NodeSimulator in one process (`node --expose-gc --max-old-space-size=8192`); the benchmark's 3 KB pods with `spec.nodeName` set, created through the in-process client; the real kubectl in another process, against the API server over HTTPS (200 pages, of which 190 wait ~200 ms each in kubectl's own rate limiter, see \"`kubectl get pods` over 10,000 pods: kubectl's own rate limiter\" below). MiB as the script reports them (bytes / 2^20).",
   ].join('\n');
 }
 

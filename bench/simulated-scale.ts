@@ -13,6 +13,7 @@ import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { startCluster } from '../src/cluster/cluster.js';
 import { renderKubeconfig } from '../src/cluster/kubeconfig.js';
 import { InProcessClient } from '../src/client/in-process.js';
@@ -125,6 +126,10 @@ async function main(): Promise<void> {
   const sample = await creator.get(R.pods, 'default', 'scale-0');
   console.log(`one running pod is ${JSON.stringify(sample).length} bytes of JSON`);
   const loaded = memory('all pods running');
+  // For finding what holds the heap: KUBELITE_SCALE_HEAP_SNAPSHOT=FILE writes a heap snapshot here.
+  if (process.env.KUBELITE_SCALE_HEAP_SNAPSHOT) {
+    console.log(`heap snapshot: ${writeHeapSnapshot(process.env.KUBELITE_SCALE_HEAP_SNAPSHOT)}`);
+  }
 
   // The steady state: 5,000 leases every 10 s, node status every minute, health checks.
   const cpu0 = process.cpuUsage();

@@ -70,7 +70,7 @@ export async function writeJsonStreamingArray(
   res.writeHead(code, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
   let buf = head;
   for (let i = 0; i < items.length; i++) {
-    buf += (i ? ',' : '') + (storedJson(items[i]) ?? 'null');
+    buf += (i ? ',' : '') + (storedJson(items[i], false) ?? 'null');
     if (buf.length > 1 << 16) {
       await writeChunk(res, buf, maxBuffered);
       if (res.destroyed) return;

@@ -157,6 +157,20 @@ export function runStorageSuite(name: string, open: () => Promise<Storage> | Sto
       assert.equal(page3.continueAfter, undefined);
     });
 
+    it('pages a filtered list at an older revision past keys the filter rejects and keys deleted since', async () => {
+      for (let i = 0; i < 30; i++) await store.create(`/registry/configmaps/default/n${String(i).padStart(2, '0')}`, obj(`n${i}`, { keep: String(i % 7 === 0) }));
+      const at = await store.currentRevision();
+      await store.delete('/registry/configmaps/default/n07');
+      const keep = (v: KubeObject) => (v.data as Record<string, string>).keep === 'true';
+      const page1 = await store.list('/registry/configmaps/default/', { limit: 2, filter: keep, revision: at });
+      assert.deepEqual(page1.items.map((i) => i.value.metadata.name), ['n0', 'n7']);
+      const page2 = await store.list('/registry/configmaps/default/', { limit: 2, filter: keep, revision: at, afterKey: page1.continueAfter });
+      assert.deepEqual(page2.items.map((i) => i.value.metadata.name), ['n14', 'n21']);
+      const page3 = await store.list('/registry/configmaps/default/', { limit: 2, filter: keep, revision: at, afterKey: page2.continueAfter });
+      assert.deepEqual(page3.items.map((i) => i.value.metadata.name), ['n28']);
+      assert.equal(page3.continueAfter, undefined);
+    });
+
     it('watches from a revision: replay, then live events, with previous values', async () => {
       const a = await store.create('/registry/configmaps/default/a', obj('a', { v: '1' }));
       const ac = new AbortController();

@@ -177,11 +177,9 @@ test('descriptions come from the models, and metadata has the standard one', () 
   assert.match(pod().description!, /^Pod is a collection of containers/);
 });
 
-test('a fresh provider builds a Pod lazily in well under 100 ms', () => {
+test('a fresh provider builds a Pod schema on first use', () => {
   const fresh = new BuiltinSchemas();
-  const start = performance.now();
   assert.ok(fresh.schemaFor('', 'v1', 'Pod'));
-  assert.ok(performance.now() - start < 100);
 });
 
 test('package and definition names', () => {

@@ -696,7 +696,10 @@ export class ResourceStore {
       const status = obj.status;
       const annotations = m.annotations;
       for (const k of Object.keys(obj)) delete obj[k];
-      Object.assign(obj, deepCopy(old));
+      // The stored parts are shared, not copied: a stored object never changes (and the
+      // store freezes what it shares between objects), and the write replaces only metadata
+      // fields and status here. A copy of the spec cost every status write a deep copy.
+      Object.assign(obj, old, { metadata: { ...old.metadata } });
       obj.metadata.managedFields = m.managedFields;
       obj.metadata.resourceVersion = om.resourceVersion;
       if (annotations === undefined) delete obj.metadata.annotations;
