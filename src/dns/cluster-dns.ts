@@ -25,7 +25,7 @@ export class ClusterDns implements Runnable {
   readonly server: DnsServer;
   private readonly informers: InformerFactory;
 
-  constructor(private readonly o: ClusterDnsOptions) {
+  constructor(o: ClusterDnsOptions) {
     this.records = new ClusterRecords(o.zone ?? 'cluster.local');
     const host = o.host ?? '127.0.0.1';
     this.server = new DnsServer({ records: this.records, host, port: o.port ?? 0, upstreams: o.upstreams ?? hostResolvers('/etc/resolv.conf', [host]), log: o.log });

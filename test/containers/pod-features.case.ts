@@ -15,12 +15,13 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { kubectlPath, type KubectlResult, type RunningCluster } from '../e2e/harness.js';
+import type { RunningCluster } from '../e2e/harness.js';
+import { explained, idle, image, Kubectl, pullPolicy, until } from './kubectl.testkit.js';
 
 export interface PodFeaturesSuiteOptions {
   /** The runtime's name, for the suite's title. */
@@ -35,116 +36,6 @@ export interface PodFeaturesSuiteOptions {
   lacks?: { images?: string; pidNamespace?: string };
   /** `containerd://1.6.20…` or `process://…`: how `describe node` names the runtime. */
   runtimeVersion: RegExp;
-}
-
-const image = 'busybox';
-const pullPolicy = 'IfNotPresent';
-
-/** A container command that ends at once on SIGTERM (sh as PID 1 would ignore it). */
-const idle = `trap 'exit 0' TERM; while true; do sleep 1; done`;
-
-interface PodRow {
-  ready: string;
-  status: string;
-  restarts: string;
-}
-
-class Kubectl {
-  constructor(
-    private readonly cluster: RunningCluster,
-    private readonly cacheDir: string,
-  ) {}
-
-  argv(args: string[]): string[] {
-    return ['--kubeconfig', this.cluster.kubeconfig, '--cache-dir', this.cacheDir, ...args];
-  }
-
-  /** Runs kubectl to its end without blocking the event loop (the tests run side by side). */
-  run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
-    return new Promise((resolve) => {
-      const child = spawn(kubectlPath, this.argv(args), { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-      child.stdin.end(opts.input ?? '');
-    });
-  }
-
-  async ok(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-    const r = await this.run(args, opts);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-    return r.stdout;
-  }
-
-  /**
-   * A long-running kubectl with its stdin kept open (attach -i), or run under script(1) so
-   * kubectl has a terminal (exec -it, attach -it). Output (both streams) accumulates.
-   */
-  interactive(args: string[], opts: { tty?: boolean } = {}): Interactive {
-    const argv = this.argv(args);
-    const child = opts.tty
-      ? spawn('script', ['-qefc', [kubectlPath, ...argv].map(shellWord).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
-      : spawn(kubectlPath, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stdin!.on('error', () => {});
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    return { child, output: () => out, write: (s) => void child.stdin!.write(s), exited };
-  }
-
-  apply(manifest: string): Promise<string> {
-    return this.ok(['create', '-f', '-'], { input: manifest });
-  }
-
-  async podRow(name: string): Promise<PodRow | undefined> {
-    const r = await this.run(['get', 'pod', name, '--no-headers']);
-    if (r.code !== 0) return undefined;
-    const m = /^\S+\s+(\S+)\s+(\S+)\s+(\d+(?: \([^)]*\))?)\s+\S+\s*$/.exec(r.stdout.trim());
-    return m ? { ready: m[1], status: m[2], restarts: m[3] } : undefined;
-  }
-
-  jsonpath(kindName: string, path: string): Promise<string> {
-    return this.ok(['get', kindName, '-o', `jsonpath=${path}`]);
-  }
-
-  ready(pod: string, timeoutS = 90): Promise<string> {
-    return this.ok(['wait', '--for=condition=Ready', `pod/${pod}`, `--timeout=${timeoutS}s`], { timeoutMs: (timeoutS + 10) * 1000 });
-  }
-}
-
-interface Interactive {
-  child: ChildProcess;
-  output: () => string;
-  write: (s: string) => void;
-  exited: Promise<number | null>;
-}
-
-function shellWord(s: string): string {
-  return /^[\w./=:@,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-/** Polls until fn returns a truthy value, every half second. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** A TCP port that is free on 127.0.0.1 right now (for a hostPort). */
@@ -181,33 +72,12 @@ export function podFeaturesSuite(o: PodFeaturesSuiteOptions): void {
       await cluster?.stop();
     });
 
-    /** Runs a test body; on failure, adds what `kubectl describe` says of the pods and what kubelite logged about them. */
-    async function explained(pods: string[], body: () => Promise<void>): Promise<void> {
-      try {
-        await body();
-      } catch (e) {
-        const described = await Promise.all(
-          pods.map(async (p) => {
-            const d = await k.run(['describe', 'pod', p]);
-            const logs = await k.run(['logs', p, '--all-containers', '--prefix', '--tail=20']);
-            return `${d.stdout || d.stderr}--- kubectl logs ${p}:\n${logs.stdout}${logs.stderr}`;
-          }),
-        );
-        const logged = cluster
-          .output()
-          .split('\n')
-          .filter((line) => pods.some((p) => line.includes(p)))
-          .slice(-30);
-        const exited = cluster.process.exitCode ?? cluster.process.signalCode;
-        const died = exited === null ? '' : `\n--- kubelite exited (${exited}); its last lines:\n${cluster.output().split('\n').slice(-40).join('\n')}`;
-        throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- kubectl describe:\n${described.join('\n')}\n--- kubelite's log:\n${logged.join('\n')}${died}`, { cause: e });
-      }
-    }
+    const explainedRun = (pods: string[], body: () => Promise<void>) => explained(k, cluster, pods, body);
 
     // ---------------------------------------------------------------- logs, attach, exec -it
 
     it('logs: -c, default container, --tail, --since, --timestamps, --all-containers, --prefix, -l', () =>
-      explained(['logs-two'], async () => {
+      explainedRun(['logs-two'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -258,7 +128,7 @@ spec:
       }));
 
     it('logs job/NAME and deploy/NAME', () =>
-      explained([], async () => {
+      explainedRun([], async () => {
         await k.apply(`apiVersion: batch/v1
 kind: Job
 metadata:
@@ -299,7 +169,7 @@ spec:
       }));
 
     it('attach -i sends a line to a container with stdin, which echoes it', () =>
-      explained(['attach-echo'], async () => {
+      explainedRun(['attach-echo'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -335,7 +205,7 @@ spec:
       }));
 
     it('attach -it to a tty container (stdin and tty) runs commands in its shell; exec -it gets a terminal', () =>
-      explained(['tty-shell'], async () => {
+      explainedRun(['tty-shell'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -393,7 +263,7 @@ spec:
     // ---------------------------------------------------------------- env
 
     it('env: values, fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef, envFrom with a prefix', () =>
-      explained(['env-demo'], async () => {
+      explainedRun(['env-demo'], async () => {
         await k.apply(`apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -479,7 +349,7 @@ spec:
       }));
 
     it('env from a missing ConfigMap key leaves the container in CreateContainerConfigError', () =>
-      explained(['env-missing'], async () => {
+      explainedRun(['env-missing'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -502,7 +372,7 @@ spec:
     // ---------------------------------------------------------------- volumes
 
     it('volumes: configMap and secret (items, paths, modes), downwardAPI, projected token, hostPath; a ConfigMap update reaches the file', () =>
-      explained(['vol-demo'], async () => {
+      explainedRun(['vol-demo'], async () => {
         const host = join(scratch, 'hostpath');
         mkdirSync(host, { recursive: true });
         writeFileSync(join(host, 'from-host.txt'), 'written on the host\n');
@@ -613,7 +483,7 @@ spec:
       }));
 
     it('a local-path PersistentVolumeClaim keeps what one pod wrote for the next', () =>
-      explained(['pvc-writer', 'pvc-reader'], async () => {
+      explainedRun(['pvc-writer', 'pvc-reader'], async () => {
         const pod = (name: string, script: string) => `apiVersion: v1
 kind: Pod
 metadata:
@@ -653,7 +523,7 @@ ${pod('pvc-writer', 'echo kept on the volume > /data/note')}`);
     // ---------------------------------------------------------------- probes, hooks, termination
 
     it('a startupProbe holds off liveness until the app has started', () =>
-      explained(['slow-start'], async () => {
+      explainedRun(['slow-start'], async () => {
         // Liveness alone (period 1 s, threshold 1) would kill the app before it starts at 5 s.
         await k.apply(`apiVersion: v1
 kind: Pod
@@ -689,7 +559,7 @@ spec:
       }));
 
     it('probes: httpGet with httpHeaders and tcpSocket; a postStart hook whose effect the container sees', () =>
-      explained(['probed'], async () => {
+      explainedRun(['probed'], async () => {
         // The CGI answers 200 only when the probe sends its header (busybox httpd passes headers as HTTP_*).
         await k.apply(`apiVersion: v1
 kind: Pod
@@ -741,7 +611,7 @@ spec:
       }));
 
     it('termination messages: the file, a custom path, and FallbackToLogsOnError', () =>
-      explained(['term-file', 'term-path', 'term-fallback', 'term-fallback-ok'], async () => {
+      explainedRun(['term-file', 'term-path', 'term-fallback', 'term-fallback-ok'], async () => {
         const pod = (name: string, script: string, extra = '') => `apiVersion: v1
 kind: Pod
 metadata:
@@ -776,7 +646,7 @@ ${extra}`;
       }));
 
     it('delete --grace-period=0 --force removes the pod at once; the node still stops the container within its grace period', () =>
-      explained(['stubborn'], async () => {
+      explainedRun(['stubborn'], async () => {
         const beats = join(scratch, 'stubborn');
         mkdirSync(beats, { recursive: true });
         // Ignores SIGTERM, so only SIGKILL at the end of the grace period (8 s) stops it.
@@ -826,7 +696,7 @@ spec:
       }));
 
     it('restartPolicy OnFailure restarts a failed container, and not one that succeeded', () =>
-      explained(['on-failure'], async () => {
+      explainedRun(['on-failure'], async () => {
         // The first run fails, the second (which finds the emptyDir mark) succeeds.
         await k.apply(`apiVersion: v1
 kind: Pod
@@ -856,7 +726,7 @@ spec:
       }));
 
     it('a command that does not exist: RunContainerError, then CrashLoopBackOff with a StartError (128), as upstream with containerd', () =>
-      explained(['no-such-cmd'], async () => {
+      explainedRun(['no-such-cmd'], async () => {
         // A watch sees every status the kubelet writes: RunContainerError lasts only until the next sync.
         const watch = k.interactive(['get', 'pods', '--field-selector', 'metadata.name=no-such-cmd', '--watch', '--no-headers']);
         await k.apply(`apiVersion: v1
@@ -901,7 +771,7 @@ spec:
     // ---------------------------------------------------------------- network, resources, identity
 
     it('hostNetwork: the pod IP is the node IP; hostPort: reachable on 127.0.0.1', () =>
-      explained(['host-net', 'host-port'], async () => {
+      explainedRun(['host-net', 'host-port'], async () => {
         const port = await freePort();
         await k.apply(`apiVersion: v1
 kind: Pod
@@ -945,7 +815,7 @@ spec:
       }));
 
     it('QoS classes in describe; a CPU limit in the container cgroup (cpu.max, or cpu.cfs_quota_us on cgroup v1); runAsUser', () =>
-      explained(['qos-guaranteed', 'qos-burstable', 'qos-besteffort'], async () => {
+      explainedRun(['qos-guaranteed', 'qos-burstable', 'qos-besteffort'], async () => {
         const pod = (name: string, resources: string, extra = '') => `apiVersion: v1
 kind: Pod
 metadata:
@@ -992,7 +862,7 @@ ${resources}`;
       }));
 
     it('hostPID: the container sees the node\'s processes', () =>
-      explained(['host-pid'], async () => {
+      explainedRun(['host-pid'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -1013,7 +883,7 @@ spec:
       }));
 
     it(`a pod's own PID namespace: PID 1 is its container's command${o.lacks?.pidNamespace ? ` (skipped: ${o.lacks.pidNamespace})` : ''}`, { skip: o.lacks?.pidNamespace }, () =>
-      explained(['own-pid'], async () => {
+      explainedRun(['own-pid'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -1035,7 +905,7 @@ spec:
     // ---------------------------------------------------------------- the node
 
     it('describe node: capacity from the machine, Ready, addresses, versions', () =>
-      explained([], async () => {
+      explainedRun([], async () => {
         const describe = await k.ok(['describe', 'node', o.nodeName]);
         const memKi = /^MemTotal:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))![1];
         const capacity = /^Capacity:\n((?:\s+.*\n)+?)Allocatable:\n((?:\s+.*\n)+?)System Info:/m.exec(describe);
@@ -1056,7 +926,7 @@ spec:
       }));
 
     it(`the node lists its images${o.lacks?.images ? ` (skipped: ${o.lacks.images})` : ''}`, { skip: o.lacks?.images }, () =>
-      explained([], async () => {
+      explainedRun([], async () => {
         const images = await until(
           'the busybox image in the node status',
           async () => {

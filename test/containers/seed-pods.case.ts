@@ -11,10 +11,10 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { kubectlPath, type KubectlResult, type RunningCluster } from '../e2e/harness.js';
+import type { RunningCluster } from '../e2e/harness.js';
+import { explained, idle, image, Kubectl, pullPolicy, until, type PodRow } from './kubectl.testkit.js';
 
 export interface SeedPodsSuiteOptions {
   /** The runtime's name, for the suite's title. */
@@ -23,93 +23,6 @@ export interface SeedPodsSuiteOptions {
   start: () => Promise<RunningCluster>;
   /** Why the suite cannot run here, when it cannot. */
   skip?: string;
-}
-
-const image = 'busybox';
-const pullPolicy = 'IfNotPresent';
-
-/** A pod's row in `kubectl get pods`: READY, STATUS, RESTARTS as printed. */
-interface PodRow {
-  ready: string;
-  status: string;
-  restarts: string;
-}
-
-class Kubectl {
-  constructor(
-    private readonly cluster: RunningCluster,
-    private readonly cacheDir: string,
-  ) {}
-
-  private argv(args: string[]): string[] {
-    return ['--kubeconfig', this.cluster.kubeconfig, '--cache-dir', this.cacheDir, ...args];
-  }
-
-  /** Runs kubectl to its end without blocking the event loop (the tests run side by side). */
-  run(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
-    return new Promise((resolve) => {
-      const child = spawn(kubectlPath, this.argv(args), { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr });
-      });
-      child.stdin.end(opts.input ?? '');
-    });
-  }
-
-  /** kubectl that must succeed; returns stdout. */
-  async ok(args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
-    const r = await this.run(args, opts);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
-    return r.stdout;
-  }
-
-  /** A long-running kubectl (logs -f, port-forward) whose output accumulates. */
-  stream(args: string[]): { child: ChildProcess; output: () => string } {
-    const child = spawn(kubectlPath, this.argv(args), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    return { child, output: () => out };
-  }
-
-  apply(manifest: string): Promise<string> {
-    return this.ok(['create', '-f', '-'], { input: manifest });
-  }
-
-  async podRow(name: string): Promise<PodRow | undefined> {
-    const r = await this.run(['get', 'pod', name, '--no-headers']);
-    if (r.code !== 0) return undefined;
-    // NAME READY STATUS RESTARTS AGE, where RESTARTS may read "1 (3s ago)".
-    const m = /^\S+\s+(\S+)\s+(\S+)\s+(\d+(?: \([^)]*\))?)\s+\S+\s*$/.exec(r.stdout.trim());
-    return m ? { ready: m[1], status: m[2], restarts: m[3] } : undefined;
-  }
-
-  jsonpath(kindName: string, path: string): Promise<string> {
-    return this.ok(['get', kindName, '-o', `jsonpath=${path}`]);
-  }
-}
-
-/** Polls until fn returns a truthy value, every half second. */
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** The status rows seen while waiting (with the seconds since the start), for assertions on states that pass by. */
@@ -130,9 +43,6 @@ async function watchStatuses(k: Kubectl, pod: string, stop: (row: PodRow) => boo
   return seen;
 }
 
-/** A container command that ends at once on SIGTERM (sh as PID 1 would ignore it). */
-const idle = `trap 'exit 0' TERM; while true; do sleep 1; done`;
-
 export function seedPodsSuite(o: SeedPodsSuiteOptions): void {
   describe(`seed pods on the ${o.runtime} runtime, with the real kubectl`, { skip: o.skip, concurrency: true }, () => {
     let cluster: RunningCluster;
@@ -150,26 +60,10 @@ export function seedPodsSuite(o: SeedPodsSuiteOptions): void {
       await cluster?.stop();
     });
 
-    /**
-     * Runs a test body; on failure, adds what `kubectl describe` says of the pods involved and
-     * what the cluster logged about them.
-     */
-    async function explained(pods: string[], body: () => Promise<void>): Promise<void> {
-      try {
-        await body();
-      } catch (e) {
-        const described = await Promise.all(pods.map((p) => k.run(['describe', 'pod', p]).then((r) => r.stdout || r.stderr)));
-        const logged = cluster
-          .output()
-          .split('\n')
-          .filter((line) => pods.some((p) => line.includes(p)))
-          .slice(-30);
-        throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- kubectl describe:\n${described.join('\n')}\n--- kubelite's log:\n${logged.join('\n')}`, { cause: e });
-      }
-    }
+    const explainedRun = (pods: string[], body: () => Promise<void>) => explained(k, cluster, pods, body);
 
     it('hello-loop prints hello world every 2 s, followed by logs -f', () =>
-      explained(['hello-loop'], async () => {
+      explainedRun(['hello-loop'], async () => {
         // seed 000, pod.yaml (image alpine → busybox)
         assert.match(
           await k.apply(`apiVersion: v1
@@ -206,7 +100,7 @@ spec:
       }));
 
     it('logs -f follows a container to its end, then returns', () =>
-      explained(['countdown'], async () => {
+      explainedRun(['countdown'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -227,7 +121,7 @@ spec:
       }));
 
     it('the fib Job prints the first 100 Fibonacci numbers and completes', () =>
-      explained([], async () => {
+      explainedRun([], async () => {
         // seed 000, fib.yaml; Ruby's `a,b = 0,1; 100.times { puts b = (a = a+b) - b }` in awk,
         // with string addition because the numbers outgrow a double.
         await k.apply(`apiVersion: batch/v1
@@ -266,7 +160,7 @@ spec:
       }));
 
     it('the luck Job retries a failed pod until one exits 0', () =>
-      explained([], async () => {
+      explainedRun([], async () => {
         // seed 000, luck.yaml: `exit rand(10)` made deterministic, so the test neither waits
         // for many back-offs nor runs out of retries: the first pod is unlucky (exit 3), the
         // second lucky. A hostPath directory keeps the count across pods.
@@ -306,7 +200,7 @@ spec:
       }));
 
     it('a failing liveness probe restarts the container into CrashLoopBackOff; logs --previous shows the dead one', () =>
-      explained(['kubia-liveness'], async () => {
+      explainedRun(['kubia-liveness'], async () => {
         // seed 002, kubia-liveness.yml: luksa/kubia-unhealthy answers 500 after a few requests;
         // here busybox httpd runs a CGI that does the same (after 3 requests, the probe period
         // being 1 s). A short grace period: httpd ignores SIGTERM as PID 1 and is killed (137).
@@ -362,7 +256,7 @@ spec:
       }));
 
     it('a readiness probe gates Ready', () =>
-      explained(['ready-gate'], async () => {
+      explainedRun(['ready-gate'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -397,7 +291,7 @@ spec:
       }));
 
     it('an init container writes to an emptyDir that the app reads', () =>
-      explained(['init-demo'], async () => {
+      explainedRun(['init-demo'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -433,7 +327,7 @@ spec:
       }));
 
     it('a memory limit OOM-kills the container', () =>
-      explained(['oom'], async () => {
+      explainedRun(['oom'], async () => {
         // dd fills a 64 MiB buffer under a 32 MiB limit.
         await k.apply(`apiVersion: v1
 kind: Pod
@@ -458,7 +352,7 @@ spec:
       }));
 
     it('a preStop hook delays deletion, and runs before SIGTERM', () =>
-      explained(['prestop'], async () => {
+      explainedRun(['prestop'], async () => {
         // The hook and the SIGTERM trap leave marks in a hostPath directory, to show their order.
         const marks = join(scratch, 'prestop');
         mkdirSync(marks, { recursive: true });
@@ -503,7 +397,7 @@ spec:
       }));
 
     it('restartPolicy Never leaves exit code 7 visible', () =>
-      explained(['exit7'], async () => {
+      explainedRun(['exit7'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -527,7 +421,7 @@ spec:
       }));
 
     it('exec, cp and port-forward reach a busybox httpd', () =>
-      explained(['httpd'], async () => {
+      explainedRun(['httpd'], async () => {
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:

@@ -41,7 +41,7 @@ import { CriLogWriter, nowNanos } from './cri-log-writer.js';
 import { detectCgroups, findHostTools, readMountInfo, readProcStat, ttyOf, type HostTools } from './host.js';
 import { openHostPorts, type Forwarder } from './host-ports.js';
 import { ImageStore, imageIdOf, isBusyboxImage } from './images.js';
-import { execArgv, launchFailedExit, rootLaunchArgv, rootlessLaunchArgv, setprivArgs, withTty } from './launcher.js';
+import { execArgv, rootLaunchArgv, rootlessLaunchArgv, setprivArgs, withTty } from './launcher.js';
 import { planMounts, type PlanMount } from './mount-plan.js';
 import { netnsName, newId, runtimeNames, vethName, type RuntimeNames } from './names.js';
 import { BridgeNetwork } from './network.js';
