@@ -204,4 +204,33 @@ describe('the versions Deployment (seed 000) through kubectl', () => {
     assert.deepEqual(mixed, [], 'old and new pods ran at the same time');
     rolledOut();
   });
+
+  it('RollingUpdate honours maxSurge and maxUnavailable as numbers and percentages', async (t) => {
+    if (!guard(t)) return;
+    // 5 replicas; each setting bounds what a user sees in kubectl get pods during the rollout.
+    const cases = [
+      { surge: 1, unavailable: 0, image: 'errm/versions:0.0.8', most: 6, least: 5 },
+      { surge: 0, unavailable: '40%', image: 'errm/versions:0.0.9', most: 5, least: 3 },
+    ];
+    for (const k of cases) {
+      const strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: k.surge, maxUnavailable: k.unavailable } };
+      c.k(['patch', 'deployment/versions', '-p', JSON.stringify({ spec: { strategy } })]);
+      c.k(`set image deployment/versions version-server=${k.image}`);
+      let most = 0;
+      let least = Infinity;
+      await eventually(
+        () => {
+          const live = pods().filter((p) => !p.deleting && (p.phase === 'Running' || p.phase === 'Pending'));
+          most = Math.max(most, live.length);
+          least = Math.min(least, live.filter((p) => p.ready).length);
+          return live.length === 5 && live.every((p) => p.image === k.image && p.ready);
+        },
+        90_000,
+        `the rollout to ${k.image}`,
+      );
+      rolledOut();
+      assert.ok(most <= k.most, `at most ${k.most} pods with maxSurge ${k.surge}: saw ${most}`);
+      assert.ok(least >= k.least, `at least ${k.least} ready with maxUnavailable ${k.unavailable}: saw ${least}`);
+    }
+  });
 });
