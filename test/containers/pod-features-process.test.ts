@@ -27,6 +27,7 @@ podFeaturesSuite({
   lacks: {
     images: 'the process runtime uses no images: containers run the host programs',
     pidNamespace: 'the process runtime gives pods no PID namespace of their own',
+    ipcNamespace: 'the process runtime gives pods no IPC namespace of their own',
   },
   runtimeVersion: /^process:\/\/\S+$/,
   async start() {

@@ -16,7 +16,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export interface PodFeaturesSuiteOptions {
   /** Why the suite cannot run here, when it cannot. */
   skip?: string;
   /** What the runtime cannot do by design (and why), so those tests are skipped with the reason. */
-  lacks?: { images?: string; pidNamespace?: string };
+  lacks?: { images?: string; pidNamespace?: string; ipcNamespace?: string };
   /** `containerd://1.6.20…` or `process://…`: how `describe node` names the runtime. */
   runtimeVersion: RegExp;
 }
@@ -900,6 +900,32 @@ spec:
         assert.equal(await k.ok(['exec', 'own-pid', '--', 'sh', '-c', `tr '\\0' ' ' < /proc/1/cmdline`]), `sh -c ${idle} `);
         const seen = await k.ok(['exec', 'own-pid', '--', 'sh', '-c', `test -e /proc/${cluster.process.pid} && echo visible || echo hidden`]);
         assert.equal(seen, 'hidden\n');
+      }));
+
+    it(`hostIPC: the container is in the node's IPC namespace${o.lacks?.ipcNamespace ? '' : ', a pod without it in its own'}`, () =>
+      explainedRun(['host-ipc', 'own-ipc'], async () => {
+        const pod = (name: string, hostIPC: boolean) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+spec:
+  hostIPC: ${hostIPC}
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: ${image}
+    imagePullPolicy: ${pullPolicy}
+    command: ["sh", "-c", "${idle}"]
+`;
+        await k.apply(pod('host-ipc', true) + '---\n' + pod('own-ipc', false));
+        await k.ready('host-ipc');
+        await k.ready('own-ipc');
+        // The namespace's identity is the link /proc/PID/ns/ipc reads as (ipc:[inode]).
+        const nodeIpc = readlinkSync('/proc/self/ns/ipc');
+        assert.equal(await k.ok(['exec', 'host-ipc', '--', 'readlink', '/proc/self/ns/ipc']), `${nodeIpc}\n`);
+        const own = (await k.ok(['exec', 'own-ipc', '--', 'readlink', '/proc/self/ns/ipc'])).trim();
+        assert.match(own, /^ipc:\[\d+\]$/);
+        if (!o.lacks?.ipcNamespace) assert.notEqual(own, nodeIpc);
       }));
 
     // ---------------------------------------------------------------- the node
