@@ -44,7 +44,7 @@ import { ImageStore, imageIdOf, isBusyboxImage } from './images.js';
 import { execArgv, rootLaunchArgv, rootlessLaunchArgv, setprivArgs, withTty } from './launcher.js';
 import { planMounts, type PlanMount } from './mount-plan.js';
 import { netnsName, newId, runtimeNames, vethName, type RuntimeNames } from './names.js';
-import { BridgeNetwork } from './network.js';
+import { BridgeNetwork, type PodLink } from './network.js';
 import { run } from './run.js';
 
 export interface ProcessRuntimeOptions {
@@ -61,6 +61,8 @@ export interface ProcessRuntimeOptions {
   imageCommands?: Record<string, string[]>;
   /** Busybox (and Alpine) images run with the host's busybox applets first on PATH (default: when busybox is installed). */
   busyboxImages?: boolean;
+  /** Pod network namespaces kept made ahead of need, as root (default 4; 0 makes each when its pod starts). */
+  spareNetworks?: number;
   /** Run the guardian that cleans up when this process dies (default true). */
   guardian?: boolean;
   log?: (msg: string) => void;
@@ -95,8 +97,9 @@ interface SandboxRecord {
   state: 'ready' | 'notready';
   ip: string;
   hostNetwork: boolean;
+  /** The pod's network namespace and link (pod network only). */
+  link?: PodLink;
   netns?: string;
-  veth?: string;
   dir: string;
   cgroupRel: string;
   forwarders: Forwarder[];
@@ -194,7 +197,7 @@ export class ProcessRuntime implements ContainerRuntime {
     })();
     this.images = new ImageStore(join(this.stateDir, 'images.json'), (ref) => (isBusyboxImage(ref) && this.busyboxDir ? busyboxSize : 0));
     if (this.root) {
-      this.network = new BridgeNetwork({ ip: this.tools.ip!, bridge: this.names.bridge, podCIDR: opts.podCIDR ?? nodePodCIDR(0, defaultClusterCIDR, 24) });
+      this.network = this.bridgeNetwork(opts.podCIDR ?? nodePodCIDR(0, defaultClusterCIDR, 24));
     }
     this.features = this.describe();
     if (opts.guardian !== false) {
@@ -236,6 +239,7 @@ export class ProcessRuntime implements ContainerRuntime {
     for (const d of ['containers', 'sandboxes', 'pids']) mkdirSync(join(stateDir, d), { recursive: true });
     if (root) await rt.mountLayers();
     rt.guardian?.start();
+    rt.network?.refill();
     if (root && !cgroups) rt.log('process runtime: no usable cgroup hierarchy: container resources are not enforced');
     return rt;
   }
@@ -299,15 +303,30 @@ export class ProcessRuntime implements ContainerRuntime {
     };
   }
 
+  private bridgeNetwork(podCIDR: string): BridgeNetwork {
+    return new BridgeNetwork({
+      ip: this.tools.ip!,
+      sh: this.tools.sh,
+      bridge: this.names.bridge,
+      podCIDR,
+      spares: this.opts.spareNetworks ?? 4,
+      linkNames: () => {
+        const key = newId();
+        return { key, netns: netnsName(this.names, key), veth: vethName(this.names, key) };
+      },
+    });
+  }
+
   /**
    * The node's pod CIDR (CRI UpdateRuntimeConfig), for a kubelet that learns it after start:
    * allowed while no pod holds an address of the old range.
    */
   async updatePodCIDR(podCIDR: string): Promise<void> {
     if (!this.root || !this.network) return;
-    if (this.network.ipam.inUse > 0) throw new Error('pods still hold addresses of the current pod CIDR');
+    if (this.network.podsInUse > 0) throw new Error('pods still hold addresses of the current pod CIDR');
     await this.network.removeBridge();
-    this.network = new BridgeNetwork({ ip: this.tools.ip!, bridge: this.names.bridge, podCIDR });
+    this.network = this.bridgeNetwork(podCIDR);
+    this.network.refill();
   }
 
   async version(): Promise<{ runtimeName: string; runtimeVersion: string; runtimeApiVersion: string }> {
@@ -337,9 +356,9 @@ export class ProcessRuntime implements ContainerRuntime {
     try {
       if (this.cgroups) this.cgroups.create(sandbox.cgroupRel, config.resources);
       if (this.root && !hostNetwork) {
-        sandbox.netns = netnsName(this.names, id);
-        sandbox.veth = vethName(this.names, id);
-        sandbox.ip = await this.network!.add(id, sandbox.netns, sandbox.veth);
+        sandbox.link = await this.network!.add();
+        sandbox.netns = sandbox.link.netns;
+        sandbox.ip = sandbox.link.ip;
       }
       if (this.root) this.writeEtcFiles(sandbox);
       sandbox.forwarders = await openHostPorts(config.portMappings, sandbox.ip || '127.0.0.1');
@@ -383,7 +402,7 @@ export class ProcessRuntime implements ContainerRuntime {
   private async teardownSandbox(s: SandboxRecord): Promise<void> {
     await Promise.all(s.forwarders.map((f) => f.close().catch(() => {})));
     s.forwarders = [];
-    if (s.netns && s.veth && this.network) await this.network.remove(s.id, s.netns, s.veth);
+    if (s.link && this.network) await this.network.remove(s.link);
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
