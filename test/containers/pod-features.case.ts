@@ -16,7 +16,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, readlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -926,6 +926,32 @@ spec:
         const own = (await k.ok(['exec', 'own-ipc', '--', 'readlink', '/proc/self/ns/ipc'])).trim();
         assert.match(own, /^ipc:\[\d+\]$/);
         if (!o.lacks?.ipcNamespace) assert.notEqual(own, nodeIpc);
+      }));
+
+    it('log rotation: a log over 10 MiB is rotated on the node, and kubectl logs reads the live file', () =>
+      explainedRun(['log-rotate'], async () => {
+        // 11 MiB of 1000-character lines at once, then a tick a second.
+        await k.apply(`apiVersion: v1
+kind: Pod
+metadata:
+  name: log-rotate
+spec:
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: ${image}
+    imagePullPolicy: ${pullPolicy}
+    command: ["sh", "-c", "head -c 11534336 /dev/zero | tr '\\\\0' x | fold -w 1000; i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done"]
+`);
+        await k.ready('log-rotate');
+        const uid = await k.jsonpath('pod/log-rotate', '{.metadata.uid}');
+        const found = await new Promise<string>((r) => execFile('find', [cluster.dataDir, '-type', 'd', '-path', `*/pod-logs/default_log-rotate_${uid}/app`], (_e, out) => r(String(out).trim())));
+        assert.ok(found, 'no log directory for the container on the node');
+        // The node checks every 10 s.
+        const rotated = await until('a rotated log file', async () => readdirSync(found).find((f) => /^0\.log\.\d{8}-\d{6}$/.test(f)), 30_000);
+        assert.ok(statSync(join(found, rotated)).size > 10 * 1024 * 1024, `${rotated} is smaller than 10 MiB`);
+        assert.ok(statSync(join(found, '0.log')).size < 1024 * 1024, 'the live file was not started afresh');
+        await until('a tick in the live log', async () => /^tick \d+\n$/.test(await k.ok(['logs', 'log-rotate', '--tail=1'])), 10_000);
       }));
 
     // ---------------------------------------------------------------- the node
