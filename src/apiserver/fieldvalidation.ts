@@ -111,57 +111,90 @@ export function prune(schema: StructuralSchema, obj: unknown, options: { isResou
 const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
 
 function pruneTree(schema: StructuralSchema, obj: unknown, isResourceRoot: boolean, remove: boolean): string[] {
-  const paths: string[] = [];
   const root = isResourceRoot && !schema['x-kubernetes-embedded-resource'] ? { ...schema, 'x-kubernetes-embedded-resource': true } : schema;
-  pruneValue(obj, root, '', paths, remove);
-  return paths.sort();
+  const walk = new PruneWalk(remove);
+  walk.value(obj, root);
+  return walk.paths.sort();
 }
 
-function join(parent: string, key: string): string {
-  return parent ? `${parent}.${key}` : key;
-}
+/**
+ * One pruning walk. The path is kept as a stack of keys and list indices and joined only for
+ * a field that is reported: most objects have none, and building every field's path cost
+ * more than the rest of the walk.
+ */
+class PruneWalk {
+  readonly paths: string[] = [];
+  private readonly path: (string | number)[] = [];
 
-function pruneValue(x: unknown, s: StructuralSchema | undefined, path: string, out: string[], remove: boolean): void {
-  if (s?.['x-kubernetes-preserve-unknown-fields']) {
-    skipPrune(x, s, path, out, remove);
-    return;
-  }
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) pruneValue(x[i], s?.items, `${path}[${i}]`, out, remove);
-    return;
-  }
-  if (x === null || typeof x !== 'object') return;
-  const o = x as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (!s) {
-      out.push(join(path, k));
-      if (remove) delete o[k];
-      continue;
+  constructor(private readonly remove: boolean) {}
+
+  value(x: unknown, s: StructuralSchema | undefined): void {
+    if (s?.['x-kubernetes-preserve-unknown-fields']) {
+      this.skip(x, s);
+      return;
     }
-    if (s['x-kubernetes-embedded-resource'] && metaFields.has(k)) continue;
-    const prop = s.properties?.[k];
-    if (prop) pruneValue(o[k], prop, join(path, k), out, remove);
-    else if (typeof s.additionalProperties === 'object') pruneValue(o[k], s.additionalProperties, join(path, k), out, remove);
-    else if (s.additionalProperties === true) continue;
-    else {
-      if (!metaFields.has(k) || path !== '') out.push(join(path, k));
-      if (remove) delete o[k];
+    if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) this.child(i, x[i], s?.items);
+      return;
+    }
+    if (x === null || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (!s) {
+        this.report(k);
+        if (this.remove) delete o[k];
+        continue;
+      }
+      if (s['x-kubernetes-embedded-resource'] && metaFields.has(k)) continue;
+      const prop = s.properties?.[k];
+      if (prop) this.child(k, o[k], prop);
+      else if (typeof s.additionalProperties === 'object') this.child(k, o[k], s.additionalProperties);
+      else if (s.additionalProperties === true) continue;
+      else {
+        if (!metaFields.has(k) || this.joined() !== '') this.report(k);
+        if (this.remove) delete o[k];
+      }
     }
   }
-}
 
-function skipPrune(x: unknown, s: StructuralSchema, path: string, out: string[], remove: boolean): void {
-  if (Array.isArray(x)) {
-    for (let i = 0; i < x.length; i++) if (s.items) skipPrune(x[i], s.items, `${path}[${i}]`, out, remove);
-    return;
+  /** Below preserve-unknown-fields: only what the schema does declare is pruned further down. */
+  private skip(x: unknown, s: StructuralSchema): void {
+    if (Array.isArray(x)) {
+      if (s.items) for (let i = 0; i < x.length; i++) this.skipChild(i, x[i], s.items);
+      return;
+    }
+    if (x === null || typeof x !== 'object') return;
+    const o = x as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (s['x-kubernetes-embedded-resource'] && metaFields.has(k)) continue;
+      const prop = s.properties?.[k];
+      if (prop) this.child(k, o[k], prop);
+      else if (typeof s.additionalProperties === 'object') this.child(k, o[k], s.additionalProperties);
+    }
   }
-  if (x === null || typeof x !== 'object') return;
-  const o = x as Record<string, unknown>;
-  for (const k of Object.keys(o)) {
-    if (s['x-kubernetes-embedded-resource'] && metaFields.has(k)) continue;
-    const prop = s.properties?.[k];
-    if (prop) pruneValue(o[k], prop, join(path, k), out, remove);
-    else if (typeof s.additionalProperties === 'object') pruneValue(o[k], s.additionalProperties, join(path, k), out, remove);
+
+  private child(step: string | number, x: unknown, s: StructuralSchema | undefined): void {
+    this.path.push(step);
+    this.value(x, s);
+    this.path.pop();
+  }
+
+  private skipChild(step: number, x: unknown, s: StructuralSchema): void {
+    this.path.push(step);
+    this.skip(x, s);
+    this.path.pop();
+  }
+
+  private report(key: string): void {
+    const path = this.joined();
+    this.paths.push(path ? `${path}.${key}` : key);
+  }
+
+  /** The path so far, `a.b[0].c`: keys joined with dots, indices in brackets. */
+  private joined(): string {
+    let path = '';
+    for (const step of this.path) path = typeof step === 'number' ? `${path}[${step}]` : path ? `${path}.${step}` : step;
+    return path;
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../api/object.js';
-import { internShared, ValueInterner } from './interning.js';
+import { internShared, thawShared, ValueInterner } from './interning.js';
 import { SqliteStorage } from './sqlite/sqlite-storage.js';
 import { markStored, storedJson } from './stored-json.js';
 
@@ -67,6 +67,53 @@ describe('ValueInterner', () => {
     assert.equal(p1.metadata.managedFields![0], p2.metadata.managedFields![0]);
     assert.notEqual(p1.metadata.managedFields![1].fieldsV1, p2.metadata.managedFields![1].fieldsV1);
     assert.ok(Object.isFrozen(p2.metadata.managedFields![1].fieldsV1));
+  });
+});
+
+describe('ValueInterner and data that is not plain JSON', () => {
+  it('leaves a node holding anything else, and every node above it, as it is', () => {
+    const interner = new ValueInterner();
+    const when = new Date(0);
+    const value = { a: { when }, b: { x: 1 }, c: [undefined], d: { n: Number.NaN } };
+    const out = interner.intern(value);
+    assert.equal(out, value);
+    assert.ok(!Object.isFrozen(value) && !Object.isFrozen(value.a) && !Object.isFrozen(value.c) && !Object.isFrozen(value.d));
+    assert.equal(value.a.when, when);
+    assert.ok(!interner.has(value));
+    // What is plain below it is shared all the same.
+    assert.ok(interner.has(interner.intern({ x: 1 })));
+  });
+
+  it('internMembers finds what intern made, and makes what is missing', () => {
+    const interner = new ValueInterner();
+    const leaf = interner.intern({});
+    const made = interner.intern({ 'f:a': {}, 'f:b': { '.': {} } });
+    assert.equal(interner.internMembers(['f:a', 'f:b'], [leaf, interner.intern({ '.': {} })]), made);
+    const fresh = interner.internMembers(['f:c'], [leaf]);
+    assert.deepEqual(fresh, { 'f:c': {} });
+    assert.ok(Object.isFrozen(fresh) && interner.has(fresh));
+    assert.equal(interner.intern({ 'f:c': {} }), fresh);
+  });
+
+  it('tells the nodes found again (shared) from those only one tree holds', () => {
+    const interner = new ValueInterner();
+    const a = interner.intern({ env: [{ name: 'A' }], volume: { name: 'token-abcde' } });
+    const b = interner.intern({ env: [{ name: 'A' }], volume: { name: 'token-fghij' } });
+    assert.ok(interner.isShared(b.env) && interner.isShared(b.env[0]));
+    assert.ok(!interner.isShared(a.volume) && !interner.isShared(b.volume) && !interner.isShared(b));
+    // A part repeated inside one object is one node, but not one that recurs across objects.
+    const c = interner.intern({ web: { mount: 'token-klmno' }, sidecar: { mount: 'token-klmno' } });
+    assert.equal(c.web, c.sidecar);
+    assert.ok(!interner.isShared(c.web));
+  });
+
+  it('thawShared gives an object back copies of its shared parts', () => {
+    const interner = new ValueInterner();
+    const pod = templatePod('a', '10.0.0.1');
+    internShared(pod, interner);
+    thawShared(pod);
+    assert.ok(!Object.isFrozen(pod.spec) && !Object.isFrozen(pod.metadata.labels));
+    assert.deepEqual(pod, { ...templatePod('a', '10.0.0.1') });
   });
 });
 

@@ -10,6 +10,8 @@
 // Only objects the store has marked are remembered: anything else is serialised afresh, so
 // an object that may still change can never be answered with stale text.
 
+import { sharedInterner } from './interning.js';
+
 /** What is known of a stored object's text: the text, or null while it is not held. */
 interface TextBox {
   json: string | null;
@@ -93,6 +95,8 @@ function isPlainScalar(value: unknown): boolean {
 }
 
 function isPlainContainer(value: object): boolean {
+  // Interned subtrees (a spec shared with other objects) are plain data by construction.
+  if (sharedInterner.has(value)) return true;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
     for (let i = 0; i < value.length; i++) {

@@ -203,12 +203,18 @@ export class BuiltinSchemas implements SchemaProvider {
   private readonly specials = specialDefinitions();
   private readonly groupOfPackage = new Map<string, { group: string; version: string }>();
   private readonly definitionModels = new Map<string, string>();
+  /** schemaFor's answers, by group/version/kind, once they can no longer change. */
+  private readonly kinds = new Map<string, StructuralSchema>();
 
   constructor() {
     for (const gv of builtinGroupVersions()) this.groupOfPackage.set(packageOf(gv.group, gv.version), gv);
   }
 
   schemaFor(group: string, version: string, kind: string): StructuralSchema | undefined {
+    // Every write asks several times (field checks, pruning, defaulting, managedFields).
+    const key = `${group}/${version}/${kind}`;
+    const settled = this.kinds.get(key);
+    if (settled) return settled;
     const pkg = packageOf(group, version);
     if (!this.groupOfPackage.has(pkg)) return undefined;
     const prefix = group ? capitalize(group.split('.')[0]) : 'Core';
@@ -217,7 +223,10 @@ export class BuiltinSchemas implements SchemaProvider {
       if (!info || !info.attributes.some((a) => a.name === 'kind')) continue;
       const known = this.modelPackages.get(model);
       if (known && known !== pkg) return undefined;
-      return this.nodeFor(model, pkg);
+      const node = this.nodeFor(model, pkg);
+      // Once the model's package is recorded as this one, every later lookup answers the same.
+      if (node && this.modelPackages.get(model) === pkg) this.kinds.set(key, node);
+      return node;
     }
     return undefined;
   }

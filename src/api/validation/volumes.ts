@@ -653,41 +653,43 @@ function validateEphemeral(src: JsonObject, path: string, volName: string, opts:
 }
 
 type SourceCheck = (src: JsonObject, path: string) => FieldError[];
+type PodSourceCheck = (src: JsonObject, path: string, volName: string, opts: VolumeValidationOptions) => FieldError[];
 
-/** Pod volume sources in upstream's order: [JSON key, name in "more than 1" errors, name validated under, check]. */
-function podVolumeSources(volName: string, opts: VolumeValidationOptions): [string, string, string, SourceCheck][] {
-  return [
-    ['hostPath', 'hostPath', 'hostPath', validateHostPath],
-    ['gitRepo', 'gitRepo', 'gitRepo', validateGitRepo],
-    ['gcePersistentDisk', 'gcePersistentDisk', 'persistentDisk', validateGCEPersistentDisk],
-    ['awsElasticBlockStore', 'awsElasticBlockStore', 'awsElasticBlockStore', validateAWSElasticBlockStore],
-    ['secret', 'secret', 'secret', validateSecretVolume],
-    ['nfs', 'nfs', 'nfs', validateNFS],
-    ['iscsi', 'iscsi', 'iscsi', validateISCSI],
-    ['glusterfs', 'glusterfs', 'glusterfs', validateGlusterfs],
-    ['flocker', 'flocker', 'flocker', validateFlocker],
-    ['persistentVolumeClaim', 'persistentVolumeClaim', 'persistentVolumeClaim', validatePersistentVolumeClaimSource],
-    ['rbd', 'rbd', 'rbd', validateRBD],
-    ['cinder', 'cinder', 'cinder', validateCinder],
-    ['cephfs', 'cephFS', 'cephfs', validateCephFS],
-    ['quobyte', 'quobyte', 'quobyte', validateQuobyte],
-    ['downwardAPI', 'downwarAPI', 'downwardAPI', validateDownwardAPIVolume],
-    ['fc', 'fc', 'fc', validateFC],
-    ['flexVolume', 'flexVolume', 'flexVolume', validateFlex],
-    ['configMap', 'configMap', 'configMap', validateConfigMapVolume],
-    ['azureFile', 'azureFile', 'azureFile', validateAzureFile],
-    ['vsphereVolume', 'vsphereVolume', 'vsphereVolume', validateVsphere],
-    ['photonPersistentDisk', 'photonPersistentDisk', 'photonPersistentDisk', validatePhoton],
-    ['portworxVolume', 'portworxVolume', 'portworxVolume', validatePortworx],
-    ['azureDisk', 'azureDisk', 'azureDisk', validateAzureDisk],
-    ['storageos', 'storageos', 'storageos', (s, p) => validateStorageOS(s, p, false)],
-    ['projected', 'projected', 'projected', validateProjected],
-    ['scaleIO', 'scaleIO', 'scaleIO', validateScaleIO],
-    ['csi', 'csi', 'csi', validateCSIVolume],
-    ['ephemeral', 'ephemeral', 'ephemeral', (s, p) => validateEphemeral(s, p, volName, opts)],
-    ['image', 'image', 'image', (s, p) => validateImageVolume(s, p, opts)],
-  ];
-}
+/**
+ * Pod volume sources in upstream's order: [JSON key, name in "more than 1" errors, name
+ * validated under, check]. One table for every volume (it was rebuilt for each).
+ */
+const podVolumeSources: readonly (readonly [string, string, string, PodSourceCheck])[] = [
+  ['hostPath', 'hostPath', 'hostPath', validateHostPath],
+  ['gitRepo', 'gitRepo', 'gitRepo', validateGitRepo],
+  ['gcePersistentDisk', 'gcePersistentDisk', 'persistentDisk', validateGCEPersistentDisk],
+  ['awsElasticBlockStore', 'awsElasticBlockStore', 'awsElasticBlockStore', validateAWSElasticBlockStore],
+  ['secret', 'secret', 'secret', validateSecretVolume],
+  ['nfs', 'nfs', 'nfs', validateNFS],
+  ['iscsi', 'iscsi', 'iscsi', validateISCSI],
+  ['glusterfs', 'glusterfs', 'glusterfs', validateGlusterfs],
+  ['flocker', 'flocker', 'flocker', validateFlocker],
+  ['persistentVolumeClaim', 'persistentVolumeClaim', 'persistentVolumeClaim', validatePersistentVolumeClaimSource],
+  ['rbd', 'rbd', 'rbd', validateRBD],
+  ['cinder', 'cinder', 'cinder', validateCinder],
+  ['cephfs', 'cephFS', 'cephfs', validateCephFS],
+  ['quobyte', 'quobyte', 'quobyte', validateQuobyte],
+  ['downwardAPI', 'downwarAPI', 'downwardAPI', validateDownwardAPIVolume],
+  ['fc', 'fc', 'fc', validateFC],
+  ['flexVolume', 'flexVolume', 'flexVolume', validateFlex],
+  ['configMap', 'configMap', 'configMap', validateConfigMapVolume],
+  ['azureFile', 'azureFile', 'azureFile', validateAzureFile],
+  ['vsphereVolume', 'vsphereVolume', 'vsphereVolume', validateVsphere],
+  ['photonPersistentDisk', 'photonPersistentDisk', 'photonPersistentDisk', validatePhoton],
+  ['portworxVolume', 'portworxVolume', 'portworxVolume', validatePortworx],
+  ['azureDisk', 'azureDisk', 'azureDisk', validateAzureDisk],
+  ['storageos', 'storageos', 'storageos', (s, p) => validateStorageOS(s, p, false)],
+  ['projected', 'projected', 'projected', validateProjected],
+  ['scaleIO', 'scaleIO', 'scaleIO', validateScaleIO],
+  ['csi', 'csi', 'csi', validateCSIVolume],
+  ['ephemeral', 'ephemeral', 'ephemeral', (s, p, volName, opts) => validateEphemeral(s, p, volName, opts)],
+  ['image', 'image', 'image', (s, p, _volName, opts) => validateImageVolume(s, p, opts)],
+];
 
 function validateVolumeSource(source: JsonObject, path: string, volName: string, opts: VolumeValidationOptions): FieldError[] {
   const errs: FieldError[] = [];
@@ -702,13 +704,13 @@ function validateVolumeSource(source: JsonObject, path: string, volName: string,
       }
     }
   }
-  for (const [jsonKey, reported, validatedAs, check] of podVolumeSources(volName, opts)) {
+  for (const [jsonKey, reported, validatedAs, check] of podVolumeSources) {
     if (!present(source, jsonKey)) continue;
     if (numVolumes > 0) {
       errs.push(field.forbidden(child(path, reported), 'may not specify more than 1 volume type'));
     } else {
       numVolumes++;
-      errs.push(...check(obj(source[jsonKey]), child(path, validatedAs)));
+      errs.push(...check(obj(source[jsonKey]), child(path, validatedAs), volName, opts));
     }
     if (jsonKey === 'iscsi') {
       const iscsi = obj(source.iscsi);

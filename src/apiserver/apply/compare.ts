@@ -6,6 +6,7 @@
 
 import { FieldSet } from './field-set.js';
 import { listItemElement } from './list-items.js';
+import { sharedInterner } from '../../storage/interning.js';
 import { fieldElement, type PathElement } from './path-element.js';
 import { facetOf, fieldType, type TypeNode } from './type-model.js';
 import { equalValues, isMap, type JSONMap } from './values.js';
@@ -27,7 +28,35 @@ export function isSame(c: Comparison): boolean {
   return c.added.isEmpty() && c.modified.isEmpty() && c.removed.isEmpty();
 }
 
+// What an absent-before value adds depends only on the value and its type. For a value that
+// recurs across objects, a canonical node that many stored objects share (a template's
+// container env, probes, tolerations), it is worked out once and then grafted, shared, into
+// every comparison that meets it again: a create is mostly such values. Only recurring nodes
+// are remembered, so this holds an entry per distinct shared part, not one per object.
+const addedBelow = new WeakMap<object, { type: TypeNode; added: FieldSet }>();
+
 function compare(l: unknown, r: unknown, t: TypeNode, path: PathElement[], c: Comparison): void {
+  // The same value on both sides differs nowhere.
+  if (l === r) return;
+  if (l === undefined && path.length > 0 && r !== null && typeof r === 'object' && sharedInterner.isShared(r)) {
+    c.added.graft(path, addedFieldsOf(r, t));
+    return;
+  }
+  compareFresh(l, r, t, path, c);
+}
+
+/** The fields a shared (so frozen) value adds below where it is, relative to it. */
+function addedFieldsOf(r: object, t: TypeNode): FieldSet {
+  const known = addedBelow.get(r);
+  if (known?.type === t) return known.added;
+  const sub: Comparison = { added: FieldSet.empty(), modified: FieldSet.empty(), removed: FieldSet.empty() };
+  compareFresh(undefined, r, t, [], sub);
+  const added = sub.added.seal();
+  addedBelow.set(r, { type: t, added });
+  return added;
+}
+
+function compareFresh(l: unknown, r: unknown, t: TypeNode, path: PathElement[], c: Comparison): void {
   const fl = facetOf(t, l);
   const fr = facetOf(t, r);
   const state = { inLeaf: false };

@@ -6,6 +6,7 @@ import { serverSideApply, updateManagedFields, type ApplyContext, type ManagedFi
 import { lastAppliedAnnotation } from './last-applied.js';
 import { zeroObject } from './zero-object.js';
 import { configMapSchema, deploymentSchema, podSchema, widgetSchema } from './test-schemas.js';
+import { internShared, sharedInterner } from '../../storage/interning.js';
 
 // Scenarios as a user drives them with kubectl against one Deployment (and a ConfigMap, a
 // Pod and a custom resource), checking the managedFields `kubectl get -o yaml
@@ -328,6 +329,29 @@ describe('managedFields of creates and updates', () => {
       const created = updateManagedFields(undefined, clone(obj), ctx);
       const fromEmpty = updateManagedFields(zeroObject(obj.apiVersion, obj.kind, ctx.schema), clone(obj), ctx);
       assert.deepEqual(created, fromEmpty, `${obj.kind} ${JSON.stringify(ctx.resetFields)} ${ctx.subresource ?? ''}`);
+    }
+  });
+});
+
+describe('managedFields of objects whose parts are shared', () => {
+  it('are what fresh copies of them get, on creates and on updates', () => {
+    // The registry shares a created object's spec with earlier ones (frozen) before the field
+    // manager runs, which then reuses what it worked out for those parts.
+    for (let i = 0; i < 3; i++) {
+      const ctx = { ...deploymentCtx('kubectl-create'), now: at(1) };
+      const fresh = updateManagedFields(undefined, createdDeployment(), ctx);
+      const shared = createdDeployment();
+      internShared(shared, sharedInterner);
+      assert.ok(Object.isFrozen(shared.spec));
+      assert.deepEqual(updateManagedFields(undefined, shared, ctx), fresh);
+      const changed = clone(fresh);
+      (changed.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image = `nginx:${i}`;
+      const updateCtx = { ...deploymentCtx('kubectl-edit'), now: at(2) };
+      const expected = updateManagedFields(stored(clone(fresh)), clone(changed), updateCtx);
+      const live = stored(clone(fresh));
+      internShared(live, sharedInterner);
+      internShared(changed, sharedInterner);
+      assert.deepEqual(updateManagedFields(live, changed, updateCtx), expected);
     }
   });
 });

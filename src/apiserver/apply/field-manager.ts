@@ -287,7 +287,8 @@ function skipNonAppliedUpdate(live: KubeObject, next: KubeObject, managed: Manag
  * pass, and gives the same entry.
  */
 function createdUpdate(next: KubeObject, manager: string, env: Env): Managed {
-  const c = compareValues(emptyObjectOf(next, env), prepare(next, env), env.type);
+  // `next` holds no managedFields already (see updateManagedFields): no copy to drop them.
+  const c = compareValues(emptyObjectOf(next, env), dropNulls(next, env.type), env.type);
   let set = c.modified.union(c.added);
   if (env.updater.ignored) set = set.recursiveDifference(env.updater.ignored);
   set = set.difference(strippedFields);

@@ -96,3 +96,28 @@ describe('path strings', () => {
     assert.equal(pathString([f('args'), indexElement(2)]), '.args[2]');
   });
 });
+
+describe('grafted sets', () => {
+  it('share the grafted set, and an insert below it changes a copy, never the shared set', () => {
+    const shared = FieldSet.of([f('image')], [f('ports'), f('containerPort')]);
+    const before = JSON.stringify(shared.toFieldsV1());
+    const a = FieldSet.empty();
+    a.graft([f('spec'), f('container')], shared);
+    a.insert([f('spec'), f('container'), f('ports'), f('name')]);
+    assert.equal(JSON.stringify(shared.toFieldsV1()), before);
+    assert.equal(
+      JSON.stringify(a.toFieldsV1()),
+      '{"f:spec":{"f:container":{".":{},"f:image":{},"f:ports":{"f:containerPort":{},"f:name":{}}}}}',
+    );
+    const b = FieldSet.empty();
+    b.graft([f('spec'), f('container')], shared);
+    assert.ok(b.equals(FieldSet.of([f('spec'), f('container')], [f('spec'), f('container'), f('image')], [f('spec'), f('container'), f('ports'), f('containerPort')])));
+  });
+
+  it('give equal sets one FieldsV1 object, frozen', () => {
+    const a = FieldSet.of([f('spec'), f('replicas')]).toFieldsV1();
+    const b = FieldSet.of([f('spec'), f('replicas')]).toFieldsV1();
+    assert.equal(a, b);
+    assert.ok(Object.isFrozen(a) && Object.isFrozen(a['f:spec']));
+  });
+});

@@ -13,6 +13,7 @@ import {
   type Path,
   type PathElement,
 } from './path-element.js';
+import { sharedInterner } from '../../storage/interning.js';
 
 export interface Entry {
   readonly pe: PathElement;
@@ -24,6 +25,12 @@ export interface Entry {
 
 export class FieldSet {
   private sorted: Entry[] | undefined;
+  // toFieldsV1() as the root, and as the value of a member that is also a parent (with `.`),
+  // once asked for.
+  private fieldsV1: Record<string, unknown> | undefined;
+  private fieldsV1Member: Record<string, unknown> | undefined;
+  /** Shared by other sets (see graft): never changed again; an insert below copies it first. */
+  private sealed = false;
 
   private constructor(private readonly entries: Map<string, Entry>) {}
 
@@ -44,25 +51,63 @@ export class FieldSet {
   /** Adds a path (not its parents). The empty path, the whole object, is never tracked. */
   insert(path: Path): void {
     if (path.length === 0) return;
+    this.parentOf(path).addMember(path[path.length - 1]);
+  }
+
+  /**
+   * Adds a path and, below it, every member of `below`, which becomes part of this set as it
+   * is, not copied: `below` is sealed, and an insert that later reaches into it copies it.
+   */
+  graft(path: Path, below: FieldSet): void {
+    if (path.length === 0) throw new Error('graft: the empty path is never tracked');
+    below.seal();
+    const set = this.parentOf(path);
+    const pe = path[path.length - 1];
+    const e = set.entries.get(pe.key);
+    const children = below.isEmpty() ? e?.children : e?.children ? e.children.union(below) : below;
+    set.entries.set(pe.key, { pe: e?.pe ?? pe, member: true, children });
+    set.changed();
+  }
+
+  /** Marks the set, and every set below it, as shared with others: none is changed again. */
+  seal(): FieldSet {
+    if (this.sealed) return this;
+    this.sealed = true;
+    for (const e of this.entries.values()) e.children?.seal();
+    return this;
+  }
+
+  /** The set holding the last element of `path`, made (or copied, if shared) on the way. */
+  private parentOf(path: Path): FieldSet {
     let set: FieldSet = this;
-    for (let i = 0; i < path.length - 1; i++) set = set.descend(path[i]);
-    set.addMember(path[path.length - 1]);
+    for (let i = 0; i < path.length - 1; i++) {
+      // A change below changes this set's FieldsV1, not its entries.
+      set.fieldsV1 = set.fieldsV1Member = undefined;
+      set = set.descend(path[i]);
+    }
+    return set;
+  }
+
+  private changed(): void {
+    this.sorted = undefined;
+    this.fieldsV1 = this.fieldsV1Member = undefined;
   }
 
   private addMember(pe: PathElement): void {
     const e = this.entries.get(pe.key);
     if (e?.member) return;
     this.entries.set(pe.key, { pe: e?.pe ?? pe, member: true, children: e?.children });
-    this.sorted = undefined;
+    this.changed();
   }
 
   private descend(pe: PathElement): FieldSet {
     const e = this.entries.get(pe.key);
-    if (e?.children) return e.children;
-    const children = FieldSet.empty();
-    // The entry may briefly hold an empty child set; insert() fills it before returning.
+    if (e?.children && !e.children.sealed) return e.children;
+    // A shared child is copied, one level: its own children stay shared (sealed) until reached.
+    // A new one may briefly be empty; insert() fills it before returning.
+    const children = e?.children ? new FieldSet(new Map(e.children.entries)) : FieldSet.empty();
     this.entries.set(pe.key, { pe: e?.pe ?? pe, member: e?.member ?? false, children });
-    this.sorted = undefined;
+    this.changed();
     return children;
   }
 
@@ -225,37 +270,28 @@ export class FieldSet {
   /**
    * FieldsV1: keys in upstream order, `.` first where a parent is itself a member. The result
    * is frozen and shared: objects of one shape (the pods of a Deployment) record the same
-   * fields, and they hold one copy of them instead of one each.
+   * fields, and they hold one copy of them instead of one each. The tree is built bottom up
+   * in the interner the store uses, a node from its members' canonical copies (one hash per
+   * node, and no object made when an equal one exists): no JSON text, no parse, no second
+   * walk when the object is stored, which finds the tree interned at its root.
    */
   toFieldsV1(): Record<string, unknown> {
-    const text = this.fieldsV1Text();
-    let fields = internedFieldsV1.get(text);
-    if (!fields) {
-      fields = deepFreeze(JSON.parse(text) as Record<string, unknown>);
-      if (internedFieldsV1.size >= internLimit) internedFieldsV1.clear();
-      internedFieldsV1.set(text, fields);
-    }
-    return fields;
+    return this.fieldsV1Node(false);
   }
 
-  /** The JSON text of toFieldsV1(), built without the objects. */
-  private fieldsV1Text(): string {
-    return '{' + this.fieldsV1Members() + '}';
-  }
-
-  private fieldsV1Members(): string {
-    let text = '';
+  private fieldsV1Node(member: boolean): Record<string, unknown> {
+    const known = member ? this.fieldsV1Member : this.fieldsV1;
+    if (known) return known;
+    const keys: string[] = member ? ['.'] : [];
+    const values: unknown[] = member ? [emptyFields] : [];
     for (const e of this.sortedEntries()) {
-      if (text) text += ',';
-      text += quotedKey(e.pe.key);
-      if (!e.children) {
-        text += ':{}';
-        continue;
-      }
-      const below = e.children.fieldsV1Members();
-      text += e.member ? (below ? ':{".":{},' + below + '}' : ':{".":{}}') : ':{' + below + '}';
+      keys.push(e.pe.key);
+      values.push(e.children ? e.children.fieldsV1Node(e.member) : emptyFields);
     }
-    return text;
+    const node = sharedInterner.internMembers(keys, values);
+    if (member) this.fieldsV1Member = node;
+    else this.fieldsV1 = node;
+    return node;
   }
 
   /** Reads FieldsV1; throws on malformed keys, skips keys of unknown kinds as upstream does. */
@@ -293,29 +329,8 @@ export class FieldSet {
   }
 }
 
-// FieldsV1 objects by their text, and path element keys as JSON strings; both bounded, both
-// dropped whole when full (a cluster has few object shapes and field names).
-const internedFieldsV1 = new Map<string, Record<string, unknown>>();
-const quotedKeys = new Map<string, string>();
-const internLimit = 2000;
-
-function quotedKey(key: string): string {
-  let q = quotedKeys.get(key);
-  if (q === undefined) {
-    if (quotedKeys.size >= internLimit * 10) quotedKeys.clear();
-    q = JSON.stringify(key);
-    quotedKeys.set(key, q);
-  }
-  return q;
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v as object)) deepFreeze(child);
-  }
-  return v;
-}
+/** The FieldsV1 of a leaf (and of a member that is also a parent, under `.`). */
+const emptyFields: Record<string, unknown> = sharedInterner.intern({});
 
 function nonEmpty(s: FieldSet): FieldSet | undefined {
   return s.isEmpty() ? undefined : s;

@@ -92,9 +92,18 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
+// Every write in one second records the same time: its text is made once.
+let lastSecond = NaN;
+let lastText = '';
+
 /** A time as metav1.Time serializes it: RFC 3339 in UTC, whole seconds. */
 export function rfc3339(t: Date): string {
-  return t.toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(t.getTime() / 1000);
+  if (second === lastSecond) return lastText;
+  const text = t.toISOString().replace(/\.\d+Z$/, 'Z');
+  lastSecond = second;
+  lastText = text;
+  return text;
 }
 
 /** Seconds since the epoch of an RFC 3339 time, or 0 when absent or unreadable (Go's zero Unix()). */

@@ -5,6 +5,7 @@
 
 import type { FieldSet } from './field-set.js';
 import { listItemElement } from './list-items.js';
+import { sharedInterner } from '../../storage/interning.js';
 import { fieldElement } from './path-element.js';
 import { deduced, facetOf, fieldType, untypedAtomic, type TypeNode } from './type-model.js';
 import { isMap, type JSONMap } from './values.js';
@@ -59,6 +60,18 @@ function remove(v: unknown, toRemove: FieldSet, t: TypeNode): unknown {
  */
 export function dropNulls(value: unknown, type: TypeNode): unknown {
   if (type === deduced || type === untypedAtomic || typeof value !== 'object' || value === null) return value;
+  // A part many stored objects share never changes (it is frozen): once it is known to hold
+  // no null to drop, it is not walked again.
+  const shared = sharedInterner.isShared(value);
+  if (shared && withoutNulls.get(value) === type) return value;
+  const out = dropNullsOnce(value, type);
+  if (shared && out === value) withoutNulls.set(value, type);
+  return out;
+}
+
+const withoutNulls = new WeakMap<object, TypeNode>();
+
+function dropNullsOnce(value: object, type: TypeNode): unknown {
   if (Array.isArray(value)) {
     const element = type.list?.element;
     if (!element) return value;

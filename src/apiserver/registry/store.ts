@@ -25,6 +25,7 @@ import {
   type FieldError,
 } from '../../machinery/errors.js';
 import { isStorageError, type Storage, type StoredObject, type StorageEvent } from '../../storage/interface.js';
+import { internShared, sharedInterner, thawShared } from '../../storage/interning.js';
 import type { AdmissionAttributes, AdmissionChain, AdmissionOperation } from '../admission/types.js';
 import type { UserInfo } from '../auth/types.js';
 import type { Strategy } from './strategy.js';
@@ -506,6 +507,8 @@ export class ResourceStore {
     this.prepareForCreate(obj);
     const generated = !m.name && !!m.generateName;
     for (let attempt = 0; ; attempt++) {
+      // Another try goes through admission again, which may change what the last one froze.
+      if (attempt > 0) thawShared(obj);
       // As upstream: the base is cut so that base + 5 random characters fit in 63.
       if (generated) m.name = m.generateName!.slice(0, 58) + randomNameSuffix();
       try {
@@ -564,6 +567,10 @@ export class ResourceStore {
       await hooks?.beforeCreate?.(obj, ctx);
       allocated = true;
       this.validateOrThrow(obj, undefined);
+      // The object is final now but for managedFields and resourceVersion. Its spec and
+      // metadata maps become the canonical copies the store would make of them anyway, now:
+      // frozen, they let the field manager reuse what it worked out for equal parts before.
+      internShared(obj, sharedInterner);
       let toStore = this.managedFields(undefined, obj, ctx);
       if (ctx.dryRun) {
         hooks?.createFailed?.(obj);

@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import type { Database as DB, Statement } from 'better-sqlite3';
 import type { KubeObject } from '../../api/object.js';
 import { Channel } from '../../machinery/channel.js';
-import { internShared, ValueInterner } from '../interning.js';
+import { internShared, sharedInterner } from '../interning.js';
 import { isPlainJson, markStored, storedJson } from '../stored-json.js';
 import {
   StorageError,
@@ -92,6 +92,8 @@ interface Watcher {
 /** Keys grouped by their "directory" (all but the last segment), each sorted lazily. */
 class KeyIndex {
   private dirs = new Map<string, { keys: Set<string>; sorted: string[] | undefined }>();
+  /** The directory names in order, kept until one comes or goes (every list walks them). */
+  private sortedDirs: string[] | undefined;
 
   private static dirOf(key: string): string {
     return key.slice(0, key.lastIndexOf('/') + 1);
@@ -100,7 +102,10 @@ class KeyIndex {
   add(key: string): void {
     const dir = KeyIndex.dirOf(key);
     let d = this.dirs.get(dir);
-    if (!d) this.dirs.set(dir, (d = { keys: new Set(), sorted: undefined }));
+    if (!d) {
+      this.dirs.set(dir, (d = { keys: new Set(), sorted: undefined }));
+      this.sortedDirs = undefined;
+    }
     if (!d.keys.has(key)) {
       d.keys.add(key);
       d.sorted = undefined;
@@ -112,13 +117,17 @@ class KeyIndex {
     const d = this.dirs.get(dir);
     if (!d || !d.keys.delete(key)) return;
     d.sorted = undefined;
-    if (d.keys.size === 0) this.dirs.delete(dir);
+    if (d.keys.size === 0) {
+      this.dirs.delete(dir);
+      this.sortedDirs = undefined;
+    }
   }
 
   /** Keys starting with prefix, in order, starting after `after` when given. */
   *range(prefix: string, after?: string): Generator<string> {
-    const dirNames = [...this.dirs.keys()].filter((d) => d.startsWith(prefix) || prefix.startsWith(d)).sort();
-    for (const dirName of dirNames) {
+    this.sortedDirs ??= [...this.dirs.keys()].sort();
+    for (const dirName of this.sortedDirs) {
+      if (!dirName.startsWith(prefix) && !prefix.startsWith(dirName)) continue;
       const d = this.dirs.get(dirName)!;
       if (!d.sorted) d.sorted = [...d.keys].sort(compareKeys);
       const keys = d.sorted;
@@ -169,7 +178,7 @@ export class SqliteStorage implements Storage {
   private db: DB;
   private current = new Map<string, Entry>();
   /** Shares labels, annotations and managedFields trees that stored objects hold alike. */
-  private interner = new ValueInterner();
+  private interner = sharedInterner;
   private keys = new KeyIndex();
   private committedRevision = 0;
   /** The newest revision given to a write, committed or not. */
