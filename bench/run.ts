@@ -68,8 +68,9 @@ const plan = {
   storeWrites: quick ? 500 : 4000,
   storeSequentialWrites: quick ? 300 : 2000,
   starts: quick ? 2 : 5,
-  // Enough for the JIT to settle: after only 300, 1-client creates cost 1.5x the CPU they do later.
-  warmupCreates: quick ? 100 : 1000,
+  // For the JIT to settle: after 1,000, 1-client creates still cost ~1.5x the CPU they do once
+  // the 10- and 50-client phases have run (compiler and GC threads alone 0.46 ms a create).
+  warmupCreates: quick ? 100 : 4000,
   creates: (clients: number) => (quick ? 200 : clients === 1 ? 1000 : clients === 10 ? 2000 : 3000),
   phaseMs: quick ? 1000 : 4000,
   pods: Number(args.pods ?? (quick ? 2000 : 10_000)),
