@@ -5,6 +5,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { kubectlPath, type KubectlResult, type RunningCluster } from '../e2e/harness.js';
+import { poll } from '../../src/testing/poll.js';
 
 /** The local test image (imported into containerd; the process runtime runs host programs). */
 export const image = 'busybox';
@@ -111,20 +112,8 @@ export class Kubectl {
 }
 
 /** Polls until fn returns a truthy value, every half second. */
-export async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e instanceof Error ? e.message : e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+export function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  return poll(fn, { timeoutMs, what, intervalMs: 500 }) as Promise<T>;
 }
 
 /**

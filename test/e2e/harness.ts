@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { poll } from '../../src/testing/poll.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const kubectlPath = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -138,18 +139,6 @@ export async function startKubelite(opts: StartOptions = {}): Promise<RunningClu
 }
 
 /** Polls until fn returns a truthy value (kubectl wait, without sleeping longer than needed). */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+export function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  return poll(fn, { timeoutMs, what, intervalMs: 50 });
 }

@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { ContainerConfig, ContainerRuntime, ContainerStatus, Mount, PodSandboxConfig, StreamSession } from './interface.js';
 import { criLogText, parseCriLine } from '../cri-log.js';
+import { poll } from '../../testing/poll.js';
 
 export interface RuntimeSuiteOptions {
   /** An image with busybox's sh, echo, sleep, cat, httpd, tail (present, or pullable). */
@@ -40,21 +41,9 @@ export interface RuntimeSuiteOptions {
   timeoutMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(50);
-  }
+function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  return poll(fn, { timeoutMs, what, intervalMs: 50 }) as Promise<T>;
 }
 
 function collect(stream: NodeJS.ReadableStream | undefined): { text: () => string; ended: Promise<void> } {

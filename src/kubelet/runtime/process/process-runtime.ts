@@ -99,7 +99,6 @@ interface SandboxRecord {
   hostNetwork: boolean;
   /** The pod's network namespace and link (pod network only). */
   link?: PodLink;
-  netns?: string;
   dir: string;
   cgroupRel: string;
   forwarders: Forwarder[];
@@ -357,7 +356,6 @@ export class ProcessRuntime implements ContainerRuntime {
       if (this.cgroups) this.cgroups.create(sandbox.cgroupRel, config.resources);
       if (this.root && !hostNetwork) {
         sandbox.link = await this.network!.add();
-        sandbox.netns = sandbox.link.netns;
         sandbox.ip = sandbox.link.ip;
       }
       if (this.root) this.writeEtcFiles(sandbox);
@@ -627,7 +625,7 @@ export class ProcessRuntime implements ContainerRuntime {
       tools: this.tools,
       plan,
       fstabPath,
-      netnsPath: s.netns ? `/run/netns/${s.netns}` : undefined,
+      netnsPath: s.link ? `/run/netns/${s.link.netns}` : undefined,
       hostname: c.uts ? s.config.hostname || s.config.name : '',
       workingDir: c.workingDir,
       cgroupProcs: c.cgroupProcs,
@@ -1012,7 +1010,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!s) throw new Error(`sandbox ${sandboxId} not found`);
     if (s.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid port ${port}`);
-    if (s.netns && this.tools.nsenter && this.tools.busybox) return this.forwardInNetns(s, port);
+    if (s.link && this.tools.nsenter && this.tools.busybox) return this.forwardInNetns(s.link.netns, port);
     // The node's network, or no relay tool: the pod's address (or the node's loopback) from here.
     const host = s.ip || '127.0.0.1';
     return new Promise((resolve, reject) => {
@@ -1023,8 +1021,8 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   /** A relay (busybox nc) inside the pod's network namespace to its localhost, as containerd connects. */
-  private forwardInNetns(s: SandboxRecord, port: number): Duplex {
-    const child = spawn(this.tools.nsenter!, [`--net=/run/netns/${s.netns}`, '--', this.tools.busybox!, 'nc', '127.0.0.1', String(port)], {
+  private forwardInNetns(netns: string, port: number): Duplex {
+    const child = spawn(this.tools.nsenter!, [`--net=/run/netns/${netns}`, '--', this.tools.busybox!, 'nc', '127.0.0.1', String(port)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { PATH: defaultPath },
     });
@@ -1057,7 +1055,7 @@ export class ProcessRuntime implements ContainerRuntime {
     });
     child.once('close', (code) => {
       if (duplex.destroyed) return;
-      if (code && code !== 0) duplex.destroy(new Error(`failed to connect to localhost:${port} inside namespace "/run/netns/${s.netns}": ${errText.trim() || `exit ${code}`}`));
+      if (code && code !== 0) duplex.destroy(new Error(`failed to connect to localhost:${port} inside namespace "/run/netns/${netns}": ${errText.trim() || `exit ${code}`}`));
       else duplex.push(null);
     });
     return duplex;
