@@ -5,6 +5,7 @@
 
 import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../api/object.js';
+import { sleep } from '../machinery/abort.js';
 import { rfc3339Micro, type Clock } from '../machinery/clock.js';
 import type { Client } from '../client/interface.js';
 import { R } from '../client/resources.js';
@@ -26,16 +27,6 @@ interface LeaseSpec {
   acquireTime?: string;
   renewTime?: string;
   leaseTransitions?: number;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }
 
 export class LeaderElector {

@@ -5,6 +5,7 @@
 import type { Client } from '../client/interface.js';
 import { InformerFactory } from '../client/informer.js';
 import { R } from '../client/resources.js';
+import { aborted } from '../machinery/abort.js';
 import type { KubeObject } from '../api/object.js';
 import type { Runnable } from '../controllers/controller.js';
 import { ClusterRecords } from './records.js';
@@ -56,10 +57,7 @@ export class ClusterDns implements Runnable {
   async start(signal: AbortSignal): Promise<void> {
     await this.listen();
     this.informers.start(signal);
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await aborted(signal);
     await this.server.close();
   }
 

@@ -11,8 +11,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/object.js';
-import { rfc3339 } from '../machinery/clock.js';
-import { realClock, type Clock } from '../machinery/clock.js';
+import { aborted } from '../machinery/abort.js';
+import { realClock, rfc3339, type Clock } from '../machinery/clock.js';
 import type { Client } from '../client/interface.js';
 import { InformerFactory, type Informer } from '../client/informer.js';
 import { R } from '../client/resources.js';
@@ -363,10 +363,7 @@ export class Kubelet implements Runnable {
     this.every(this.o.plegRelistMs, () => this.relist());
     this.every(this.o.housekeepingMs, () => this.housekeeping());
     this.readyResolve();
-    await new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
+    await aborted(signal);
   }
 
   private shutdown(): void {

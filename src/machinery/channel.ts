@@ -8,6 +8,7 @@ export class Channel<T> implements AsyncIterable<T> {
   private failer: ((e: unknown) => void) | undefined;
   private closed = false;
   private error: unknown;
+  private closers: (() => void)[] = [];
 
   /** @param capacity when exceeded, the channel fails with an overflow error (slow consumer). */
   constructor(private readonly capacity = Infinity) {}
@@ -37,9 +38,24 @@ export class Channel<T> implements AsyncIterable<T> {
     return true;
   }
 
+  /**
+   * Runs `fn` once when the channel closes, however it closes: the producer's close() or
+   * fail(), or the consumer leaving its `for await` early (return()). Producers release what
+   * feeds the channel here.
+   */
+  onClose(fn: () => void): void {
+    if (this.closed) fn();
+    else this.closers.push(fn);
+  }
+
+  private runClosers(): void {
+    for (const fn of this.closers.splice(0)) fn();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.runClosers();
     if (this.waiter && this.length === 0) {
       const w = this.waiter;
       this.waiter = undefined;
@@ -52,6 +68,7 @@ export class Channel<T> implements AsyncIterable<T> {
     if (this.closed) return;
     this.error = error;
     this.closed = true;
+    this.runClosers();
     this.items = [];
     this.head = 0;
     if (this.failer) {

@@ -9,6 +9,7 @@
 //   await proxy.start(signal);   // runs until the signal aborts, then cleans up
 
 import type { Client } from '../client/interface.js';
+import { aborted, sleep } from '../machinery/abort.js';
 import { Informer } from '../client/informer.js';
 import { R } from '../client/resources.js';
 import { ChainNames, chainPrefixFor } from './chains.js';
@@ -188,21 +189,6 @@ export class ServiceProxy {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function aborted(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
-}
 
 export interface RunningServiceProxy {
   proxy: ServiceProxy;

@@ -16,6 +16,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { Client } from '../client/interface.js';
 import { Informer } from '../client/informer.js';
 import { R } from '../client/resources.js';
+import { aborted } from '../machinery/abort.js';
 import { servicePortsFrom, type ProxyEndpoint, type ServicePortInfo } from './service-ports.js';
 
 /** The loopback address standing in for a ClusterIP: 127 and its last three octets. */
@@ -65,7 +66,7 @@ export class UserspaceProxy {
     void this.slices.run(signal);
     await Promise.all([this.services.synced, this.slices.synced]);
     this.schedule();
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    await aborted(signal);
     clearTimeout(this.timer);
     await this.applying;
     await Promise.all([...this.listeners.values()].map((l) => new Promise<void>((r) => l.server.close(() => r()))));

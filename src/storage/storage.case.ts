@@ -3,6 +3,7 @@
 
 import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import type { KubeObject } from '../api/object.js';
 import { isStorageError, type Storage, type StorageEvent } from './interface.js';
 
@@ -208,6 +209,22 @@ export function runStorageSuite(name: string, open: () => Promise<Storage> | Sto
       const next = it.next();
       ac.abort();
       assert.equal((await next).done, true);
+    });
+
+    it('releases a watch whose consumer stops early, though its signal lives on', async () => {
+      // An informer re-watches under one long-lived signal: each ended watch must let go of it.
+      const ac = new AbortController();
+      for (let i = 0; i < 20; i++) {
+        const events = store.watch('/registry/configmaps/', { sinceRevision: await store.currentRevision(), signal: ac.signal, progressIntervalMs: 10 });
+        const created = store.create(`/registry/configmaps/default/early-${i}`, obj(`early-${i}`));
+        for await (const e of events) {
+          assert.equal(e.type, 'ADDED');
+          break;
+        }
+        await created;
+      }
+      assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+      ac.abort();
     });
 
     it('sends progress notifications to idle watches', async () => {

@@ -5,6 +5,7 @@
 
 import type { KubeObject } from '../../api/object.js';
 import type { Client } from '../../client/interface.js';
+import { sleep } from '../../machinery/abort.js';
 import { R } from '../../client/resources.js';
 import type { ControllerContext, Runnable } from '../controller.js';
 import { localPathProvisionerName } from './local-path.js';
@@ -49,10 +50,7 @@ export function defaultStorageClass(ctx: ControllerContext, o: DefaultStorageCla
           return;
         } catch (e) {
           ctx.log(`default StorageClass: ${(e as Error).message}`);
-          await new Promise<void>((resolve) => {
-            const cancel = ctx.clock.setTimeout(resolve, Math.min(1000 * 2 ** attempt, 30_000));
-            signal.addEventListener('abort', () => (cancel(), resolve()), { once: true });
-          });
+          await sleep(Math.min(1000 * 2 ** attempt, 30_000), signal, ctx.clock);
         }
       }
     },

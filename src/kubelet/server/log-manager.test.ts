@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,41 @@ test('a runtime that cannot reopen logs gets copy-and-truncate', async () => {
     await manager.rotate('c1', path);
     assert.equal(statSync(path).size, 0);
     assert.equal(readFileSync(join(dir, '0.log.19700101-000000'), 'utf8'), line(1) + line(2));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the rotation loop checks every interval and holds at most one listener on the node stop signal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubelite-rotate-'));
+  try {
+    const path = join(dir, '0.log');
+    writeFileSync(path, '');
+    const clock = new FakeClock(0);
+    let passes = 0;
+    const { runtime } = fakeRuntime(path, { reopen: false });
+    const counting = { ...runtime, listContainers: async () => (passes++, runtime.listContainers()) } as ContainerRuntime;
+    const manager = new ContainerLogManager({ runtime: counting, clock, intervalMs: 10_000 });
+    const stop = new AbortController();
+    const running = manager.start(stop.signal);
+    // Settled: the pass is done and the loop waits on the clock for the next one.
+    const settle = async () => {
+      const deadline = Date.now() + 5000;
+      while (clock.pendingTimers() === 0) {
+        assert.ok(Date.now() < deadline, 'the loop never waited on its clock');
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    };
+    for (let i = 0; i < 30; i++) {
+      await settle();
+      clock.advance(10_000);
+    }
+    await settle();
+    assert.equal(passes, 31);
+    assert.ok(getEventListeners(stop.signal, 'abort').length <= 1);
+    stop.abort();
+    await running;
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

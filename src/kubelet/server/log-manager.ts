@@ -9,6 +9,7 @@ import { copyFile, readdir, rename, stat, truncate, unlink } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { sleep } from '../../machinery/abort.js';
 import { realClock, type Clock } from '../../machinery/clock.js';
 import type { Runnable } from '../../controllers/controller.js';
 import type { ContainerRuntime } from '../runtime/interface.js';
@@ -45,13 +46,7 @@ export class ContainerLogManager implements Runnable {
   async start(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.rotateAll().catch((e) => this.opts.log(`log rotation failed: ${(e as Error).message}`));
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.opts.intervalMs);
-        signal.addEventListener('abort', () => {
-          clearTimeout(t);
-          resolve();
-        }, { once: true });
-      });
+      await sleep(this.opts.intervalMs, signal, this.opts.clock);
     }
   }
 

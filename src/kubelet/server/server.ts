@@ -17,6 +17,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { KubeObject } from '../../api/object.js';
 import type { Runnable } from '../../controllers/controller.js';
+import { aborted } from '../../machinery/abort.js';
 import { openRemoteStreams, pumpSession, streamOptionsOf } from '../../apiserver/streaming/remotecommand.js';
 import { servePortForward } from '../../apiserver/streaming/portforward.js';
 import { canTakeUpgrade, isUpgradeRequest, serveUpgrades, takeUpgrade } from '../../apiserver/streaming/upgrade.js';
@@ -181,7 +182,7 @@ export class KubeletServer implements Runnable {
   async start(signal: AbortSignal): Promise<void> {
     if (!this.server) await this.listen();
     if (signal.aborted) return this.close();
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await aborted(signal);
     await this.close();
   }
 

@@ -585,11 +585,14 @@ export class SqliteStorage implements Storage {
         return push(e);
       };
     }
-    const stop = () => {
+    // However the watch ends (its signal, its consumer leaving, the store closing), nothing of
+    // it stays: the signal may outlive many watches (an informer re-watches under one).
+    const stop = () => channel.close();
+    channel.onClose(() => {
       this.watchers.delete(watcher);
       if (progressTimer) clearInterval(progressTimer);
-      channel.close();
-    };
+      options.signal.removeEventListener('abort', stop);
+    });
     if (options.signal.aborted) stop();
     else options.signal.addEventListener('abort', stop, { once: true });
     return channel;
