@@ -74,7 +74,7 @@ export class GarbageCollector implements Reconciler, Runnable {
     this.byUid.set(n.uid, n);
     const before = new Set((old?.metadata.ownerReferences ?? []).map((r) => r.uid));
     const now = obj.metadata.ownerReferences ?? [];
-    for (const uid of before) if (!now.some((r) => r.uid === uid)) this.dependents.get(uid)?.delete(key);
+    for (const uid of before) if (!now.some((r) => r.uid === uid)) this.unlink(uid, key);
     for (const r of now) {
       let set = this.dependents.get(r.uid);
       if (!set) this.dependents.set(r.uid, (set = new Set()));
@@ -92,13 +92,23 @@ export class GarbageCollector implements Reconciler, Runnable {
     const key = nodeKey(n);
     this.byUid.delete(n.uid);
     for (const r of obj.metadata.ownerReferences ?? []) {
-      this.dependents.get(r.uid)?.delete(key);
+      this.unlink(r.uid, key);
       // An owner waiting in the foreground may now be free to go.
       const owner = this.byUid.get(r.uid);
       if (owner) this.controller.enqueue(`owner:${nodeKey(owner)}`);
     }
     // Its dependents may have lost their last owner.
-    for (const dep of this.dependents.get(n.uid) ?? []) this.controller.enqueue(`dep:${dep}`);
+    const dependents = this.dependents.get(n.uid);
+    for (const dep of dependents ?? []) this.controller.enqueue(`dep:${dep}`);
+    if (dependents?.size === 0) this.dependents.delete(n.uid);
+  }
+
+  /** Drops `key` from the dependents of `ownerUid`, and the owner's entry once none are left. */
+  private unlink(ownerUid: string, key: string): void {
+    const set = this.dependents.get(ownerUid);
+    if (!set) return;
+    set.delete(key);
+    if (set.size === 0) this.dependents.delete(ownerUid);
   }
 
   private parse(key: string): { ref: ResourceRef; namespace: string; name: string; obj: KubeObject | undefined } | undefined {

@@ -80,8 +80,14 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   private shift(): T {
-    const item = this.items[this.head++];
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    const item = this.items[this.head];
+    // Let go of it at once: a watch's queue may hold a deleted object's every event long
+    // after the consumer has them, until the array is compacted.
+    this.items[this.head++] = undefined as T;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
