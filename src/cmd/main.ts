@@ -1,6 +1,6 @@
 // The `kubelite` command line.
 
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { gitVersion } from '../apiserver/version.js';
@@ -16,11 +16,19 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** 40s, 2m, 500ms, 1h, 1h30m (Go's form, as Kubernetes flags take); a bare number is seconds. */
 function parseDuration(v: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(v);
-  if (!m) throw new InvalidArgumentError('a duration such as 40s, 2m or 500ms');
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000;
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const parts = /^(?:\d+(?:ms|s|m|h))+$/.test(v) ? [...v.matchAll(/(\d+)(ms|s|m|h)/g)] : [];
+  if (parts.length === 0) throw new InvalidArgumentError('a duration such as 40s, 2m, 500ms or 1h30m');
+  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * unitMs[unit], 0);
+}
+
+/** An option taking a duration, whose help shows its default as written (50s, not 50000). */
+function durationOption(flags: string, description: string, defaultValue: string): Option {
+  return new Option(flags, description).argParser(parseDuration).default(parseDuration(defaultValue), defaultValue);
 }
 
 const program = new Command();
@@ -38,7 +46,8 @@ program
   .option('--service-cidr <cidr>', 'range for Service cluster IPs', '10.43.0.0/16')
   .option('--cluster-cidr <cidr>', 'range for pod IPs, a /24 per real node', '10.42.0.0/16')
   .option('--registry-config <file>', "k3s's registries.yaml for image pulls")
-  .option('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady (e.g. 50s)', parseDuration, 50_000)
+  .addOption(durationOption('--node-monitor-grace-period <duration>', 'how long a node may miss heartbeats before it is NotReady', '50s'))
+  .addOption(durationOption('--event-ttl <duration>', 'how long Events are kept after their last write', '1h'))
   .action(async (opts) => {
     await runUp(opts);
   });

@@ -15,6 +15,7 @@ export interface UpOptions {
   clusterCidr: string;
   registryConfig?: string;
   nodeMonitorGracePeriod: number;
+  eventTtl: number;
 }
 
 const runtimes = ['auto', 'containerd', 'process', 'simulated'];
@@ -41,6 +42,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
       nodeName: opts.nodeName,
       registryConfig: opts.registryConfig,
       nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriod,
+      registry: { eventExpiry: { ttlMs: opts.eventTtl } },
       log: (m) => console.error(m),
     });
   } catch (e) {

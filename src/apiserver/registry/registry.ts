@@ -1,6 +1,7 @@
 // The registry: one ResourceStore per served resource, each wired with its strategy,
 // defaulting, validation, admission, selectable fields, version codec, schema and
-// managedFields tracking. It also owns the background chores of the store (compaction).
+// managedFields tracking. It also owns the background chores of the store (compaction, and
+// expiring Events as --event-ttl does).
 
 import type { KubeObject } from '../../api/object.js';
 import type { ResourceType, Scheme } from '../../api/scheme.js';
@@ -27,6 +28,7 @@ import { selectableFields } from './selectable-fields.js';
 import { ResourceStore, type ManagedFieldsHandler, type VersionCodec } from './store.js';
 import { strategyFor } from './strategy.js';
 import { Compactor } from './compactor.js';
+import { EventExpiry, type EventExpiryOptions } from './event-expiry.js';
 import { Selector } from '../../machinery/labels.js';
 import { FieldSelector } from '../../machinery/fields.js';
 import { systemUser } from '../auth/system-user.js';
@@ -58,6 +60,8 @@ export interface RegistryOptions {
   /** Schemas for kinds beyond the built-ins (custom resources add theirs at run time). */
   extraSchemas?: SchemaProvider;
   compaction?: { intervalMs: number; minRetainedRevisions: number };
+  /** Events expire this long after their last write (kube-apiserver's --event-ttl, 1h). */
+  eventExpiry?: Partial<EventExpiryOptions>;
   serviceCIDR?: string;
   nodePortRange?: [number, number];
   /** Idle watches that allow bookmarks get one this often (Kubernetes: about a minute). */
@@ -72,6 +76,7 @@ export class Registry {
   private publisher: OpenApiPublisher | undefined;
   readonly schemas: SchemaProvider;
   private compactor: Compactor;
+  private eventExpiry: EventExpiry;
   private customSchemas = new Map<string, StructuralSchema>();
   private customBehaviours = new Map<string, CustomResourceBehaviour>();
   readonly hookDeps: HookDeps;
@@ -109,6 +114,7 @@ export class Registry {
     this.admission = new AdmissionChain([...defaultAdmissionPlugins(options.clock), ...(options.admissionPlugins ?? [])], lookup);
     this.hookDeps = { storage: options.storage, clock: options.clock, serviceCIDR: options.serviceCIDR, nodePortRange: options.nodePortRange };
     this.compactor = new Compactor(options.storage, options.log, options.compaction);
+    this.eventExpiry = new EventExpiry(options.storage, options.clock, options.log, options.eventExpiry);
     scheme.onChange(() => {
       for (const [r] of this.stores) if (r.custom) this.stores.delete(r);
     });
@@ -237,9 +243,11 @@ export class Registry {
     // Allocators are rebuilt from what is stored before anything new is allocated.
     await this.store('', 'services').restore();
     this.compactor.start();
+    this.eventExpiry.start();
   }
 
   async stop(): Promise<void> {
     this.compactor.stop();
+    this.eventExpiry.stop();
   }
 }
