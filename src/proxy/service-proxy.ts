@@ -9,9 +9,9 @@
 //   await proxy.start(signal);   // runs until the signal aborts, then cleans up
 
 import type { Client } from '../client/interface.js';
-import { aborted, sleep } from '../machinery/abort.js';
 import { Informer } from '../client/informer.js';
 import { R } from '../client/resources.js';
+import { aborted, sleep } from '../machinery/abort.js';
 import { ChainNames, chainPrefixFor } from './chains.js';
 import { SystemIptables, installJumps, removeAll, type Iptables } from './iptables.js';
 import { defaultMasqueradeMark, renderRuleset, restorePayload, type LocalService } from './iptables-rules.js';
@@ -188,7 +188,6 @@ export class ServiceProxy {
     }
   }
 }
-
 
 export interface RunningServiceProxy {
   proxy: ServiceProxy;
