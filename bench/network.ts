@@ -21,6 +21,7 @@ import { R } from '../src/client/resources.js';
 import type { CriRuntime } from '../src/kubelet/runtime/cri/cri-runtime.js';
 import { importImageArchive } from '../src/kubelet/runtime/cri/containerd.js';
 import { ensureTestImages, whyNoContainers } from '../src/kubelet/runtime/cri/testing.js';
+import { poll } from '../src/testing/poll.js';
 import { runLine, writeDocSection } from './doc-section.js';
 import { describeMachine, type MachineDescription } from './machine.js';
 import { type LoadFigures } from './net-load.js';
@@ -55,7 +56,6 @@ export interface NetworkResults {
   skipped?: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const web = (replicas: number): KubeObject => ({
   apiVersion: 'apps/v1',
@@ -93,14 +93,8 @@ const pod = (name: string, labels: Record<string, string>, command: string[], re
 
 const isReady = (p: KubeObject) => ((p.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string, everyMs = 50): Promise<T> {
+  return poll(fn, { timeoutMs, what, intervalMs: everyMs }) as Promise<T>;
 }
 
 /** The pid of the process whose command line is exactly `argv`. */

@@ -17,6 +17,7 @@ import type { KubeObject } from '../src/api/object.js';
 import { startCluster, type Cluster } from '../src/cluster/cluster.js';
 import { InProcessClient } from '../src/client/in-process.js';
 import { R } from '../src/client/resources.js';
+import { poll } from '../src/testing/poll.js';
 import { runLine, writeDocSection } from './doc-section.js';
 import { describeMachine, type MachineDescription } from './machine.js';
 import { renderTable } from './report.js';
@@ -76,14 +77,9 @@ export function rolloutComplete(d: KubeObject): boolean {
   return (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && (s.updatedReplicas ?? 0) === want && (s.replicas ?? 0) === (s.updatedReplicas ?? 0) && (s.availableReplicas ?? 0) === (s.updatedReplicas ?? 0);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string, everyMs = 100): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
+  await poll(check, { timeoutMs, what, intervalMs: everyMs });
 }
 
 export async function measureRollout(opts: { replicas?: number; nodes?: number; kubectl?: string; log?: (m: string) => void } = {}): Promise<RolloutFigures> {

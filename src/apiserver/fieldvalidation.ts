@@ -151,7 +151,7 @@ class PruneWalk {
       else if (typeof s.additionalProperties === 'object') this.child(k, o[k], s.additionalProperties);
       else if (s.additionalProperties === true) continue;
       else {
-        if (!metaFields.has(k) || this.joined() !== '') this.report(k);
+        if (!metaFields.has(k) || this.path.length > 0) this.report(k);
         if (this.remove) delete o[k];
       }
     }

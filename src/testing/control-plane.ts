@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startCluster, type Cluster, type ClusterOptions } from '../cluster/cluster.js';
 import { RestClient } from '../client/rest.js';
 import { InProcessClient } from '../client/in-process.js';
+import { poll } from './poll.js';
 
 export interface TestControlPlane extends Cluster {
   client: RestClient;
@@ -90,12 +91,6 @@ export async function startTestControlPlane(opts: Partial<ClusterOptions> = {}):
 }
 
 /** Polls until fn returns something truthy. */
-export async function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+export function until<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  return poll(fn, { timeoutMs, what, intervalMs: 20 });
 }

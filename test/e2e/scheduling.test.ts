@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RestClient } from '../../src/client/rest.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
+import { poll } from '../../src/testing/poll.js';
 import { startKubelite, type RunningCluster } from './harness.js';
 
 /**
@@ -18,18 +19,9 @@ import { startKubelite, type RunningCluster } from './harness.js';
 const mode = process.env.KUBELITE_E2E_SCHEDULING ?? '1';
 const skip = mode === '1' || mode === 'local' ? false : 'the scheduler is not wired into kubelite up yet (set KUBELITE_E2E_SCHEDULING=1, or =local)';
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
-async function eventually<T>(fn: () => T | undefined | false | '', what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
+function eventually<T>(fn: () => T | undefined | false | '', what: string, timeoutMs = 15_000): Promise<T> {
+  return poll(fn, { timeoutMs, what, intervalMs: 200 }) as Promise<T>;
 }
 
 describe('scheduling', { skip }, () => {

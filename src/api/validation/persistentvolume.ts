@@ -65,7 +65,7 @@ export function validatePersistentVolumeSpec(raw: unknown, pvName: string, inlin
     }
   }
   let numVolumes = 0;
-  for (const [jsonKey, reported, validatedAs, check] of persistentVolumeSources(pvName)) {
+  for (const [jsonKey, reported, validatedAs, check] of persistentVolumeSources) {
     if (!isSet(spec[jsonKey])) continue;
     // FlexVolume never reports "more than 1 volume type": upstream counts it unconditionally.
     if (numVolumes > 0 && reported !== '') {
@@ -73,7 +73,7 @@ export function validatePersistentVolumeSpec(raw: unknown, pvName: string, inlin
       continue;
     }
     numVolumes++;
-    errs.push(...check(obj(spec[jsonKey]), child(path, validatedAs)));
+    errs.push(...check(obj(spec[jsonKey]), child(path, validatedAs), pvName));
     if (jsonKey === 'local' && !nodeAffinitySpecified) errs.push(field.required(child(path, 'nodeAffinity'), 'Local volume requires node affinity'));
   }
   if (numVolumes === 0) errs.push(field.required(path, 'must specify a volume type'));

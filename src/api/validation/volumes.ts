@@ -652,7 +652,6 @@ function validateEphemeral(src: JsonObject, path: string, volName: string, opts:
   return errs;
 }
 
-type SourceCheck = (src: JsonObject, path: string) => FieldError[];
 type PodSourceCheck = (src: JsonObject, path: string, volName: string, opts: VolumeValidationOptions) => FieldError[];
 
 /**
@@ -849,33 +848,36 @@ export function validateVolumeDevices(raw: unknown, mounts: Map<string, string>,
 
 // --- persistent volume sources ---
 
-/** Persistent volume sources in upstream's order (flexVolume is never "more than 1"). */
-export function persistentVolumeSources(pvName: string): [string, string, string, SourceCheck][] {
-  return [
-    ['hostPath', 'hostPath', 'hostPath', validateHostPath],
-    ['gcePersistentDisk', 'gcePersistentDisk', 'persistentDisk', validateGCEPersistentDisk],
-    ['awsElasticBlockStore', 'awsElasticBlockStore', 'awsElasticBlockStore', validateAWSElasticBlockStore],
-    ['glusterfs', 'glusterfs', 'glusterfs', validateGlusterfsPersistent],
-    ['flocker', 'flocker', 'flocker', validateFlocker],
-    ['nfs', 'nfs', 'nfs', validateNFS],
-    ['rbd', 'rbd', 'rbd', validateRBD],
-    ['quobyte', 'quobyte', 'quobyte', validateQuobyte],
-    ['cephfs', 'cephFS', 'cephfs', validateCephFS],
-    ['iscsi', 'iscsi', 'iscsi', (s, p) => validateISCSIPersistent(s, p, pvName)],
-    ['cinder', 'cinder', 'cinder', validateCinderPersistent],
-    ['fc', 'fc', 'fc', validateFC],
-    ['flexVolume', '', 'flexVolume', validateFlex],
-    ['azureFile', 'azureFile', 'azureFile', validateAzureFilePersistent],
-    ['vsphereVolume', 'vsphereVolume', 'vsphereVolume', validateVsphere],
-    ['photonPersistentDisk', 'photonPersistentDisk', 'photonPersistentDisk', validatePhoton],
-    ['portworxVolume', 'portworxVolume', 'portworxVolume', validatePortworx],
-    ['azureDisk', 'azureDisk', 'azureDisk', validateAzureDisk],
-    ['scaleIO', 'scaleIO', 'scaleIO', validateScaleIO],
-    ['local', 'local', 'local', validateLocal],
-    ['storageos', 'storageos', 'storageos', (s, p) => validateStorageOS(s, p, true)],
-    ['csi', 'csi', 'csi', validateCSIPersistent],
-  ];
-}
+type PersistentSourceCheck = (src: JsonObject, path: string, pvName: string) => FieldError[];
+
+/**
+ * Persistent volume sources in upstream's order, as podVolumeSources (flexVolume is never
+ * "more than 1": its reported name is empty).
+ */
+export const persistentVolumeSources: readonly (readonly [string, string, string, PersistentSourceCheck])[] = [
+  ['hostPath', 'hostPath', 'hostPath', validateHostPath],
+  ['gcePersistentDisk', 'gcePersistentDisk', 'persistentDisk', validateGCEPersistentDisk],
+  ['awsElasticBlockStore', 'awsElasticBlockStore', 'awsElasticBlockStore', validateAWSElasticBlockStore],
+  ['glusterfs', 'glusterfs', 'glusterfs', validateGlusterfsPersistent],
+  ['flocker', 'flocker', 'flocker', validateFlocker],
+  ['nfs', 'nfs', 'nfs', validateNFS],
+  ['rbd', 'rbd', 'rbd', validateRBD],
+  ['quobyte', 'quobyte', 'quobyte', validateQuobyte],
+  ['cephfs', 'cephFS', 'cephfs', validateCephFS],
+  ['iscsi', 'iscsi', 'iscsi', validateISCSIPersistent],
+  ['cinder', 'cinder', 'cinder', validateCinderPersistent],
+  ['fc', 'fc', 'fc', validateFC],
+  ['flexVolume', '', 'flexVolume', validateFlex],
+  ['azureFile', 'azureFile', 'azureFile', validateAzureFilePersistent],
+  ['vsphereVolume', 'vsphereVolume', 'vsphereVolume', validateVsphere],
+  ['photonPersistentDisk', 'photonPersistentDisk', 'photonPersistentDisk', validatePhoton],
+  ['portworxVolume', 'portworxVolume', 'portworxVolume', validatePortworx],
+  ['azureDisk', 'azureDisk', 'azureDisk', validateAzureDisk],
+  ['scaleIO', 'scaleIO', 'scaleIO', validateScaleIO],
+  ['local', 'local', 'local', validateLocal],
+  ['storageos', 'storageos', 'storageos', (s, p) => validateStorageOS(s, p, true)],
+  ['csi', 'csi', 'csi', validateCSIPersistent],
+];
 
 /** The JSON keys of every persistent volume source (they make up the immutable PersistentVolumeSource). */
-export const persistentVolumeSourceKeys = persistentVolumeSources('').map(([k]) => k);
+export const persistentVolumeSourceKeys = persistentVolumeSources.map(([k]) => k);

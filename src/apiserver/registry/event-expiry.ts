@@ -42,7 +42,7 @@ export function lastWriteOf(event: KubeObject): number {
   for (const t of times) {
     if (typeof t !== 'string') continue;
     const ms = Date.parse(t);
-    if (Number.isFinite(ms) && !(ms <= newest)) newest = ms;
+    if (Number.isFinite(ms) && (Number.isNaN(newest) || ms > newest)) newest = ms;
   }
   return newest;
 }

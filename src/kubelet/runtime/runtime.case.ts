@@ -41,7 +41,6 @@ export interface RuntimeSuiteOptions {
   timeoutMs?: number;
 }
 
-
 function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
   return poll(fn, { timeoutMs, what, intervalMs: 50 }) as Promise<T>;
 }
