@@ -671,18 +671,21 @@ spec:
         await until('a heartbeat', async () => existsSync(join(beats, 'last')), 10_000);
         const started = Date.now();
         const deleted = await k.run(['delete', 'pod', 'stubborn', '--grace-period=0', '--force'], { timeoutMs: 20_000 });
+        const returned = Date.now();
         assert.equal(deleted.code, 0, deleted.stderr);
-        assert.ok(Date.now() - started < 5_000, `force deletion took ${Date.now() - started} ms`);
         assert.equal(deleted.stdout, 'pod "stubborn" force deleted\n');
         assert.match(deleted.stderr, /^Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated\. The resource may continue to run on the cluster indefinitely\.$/m);
         const gone = await k.run(['get', 'pod', 'stubborn']);
         assert.equal(gone.code, 1);
         assert.match(gone.stderr, /Error from server \(NotFound\): pods "stubborn" not found/);
-        // As upstream (kubernetes#120449): the kubelet sends SIGTERM and waits the pod's grace
-        // period before SIGKILL, so the container outlives its API object by up to 8 s.
+        // "At once" means kubectl did not wait for the container: it returned, and the pod was
+        // gone from the API, while the container still ran. As upstream (kubernetes#120449) the
+        // kubelet sends SIGTERM and waits the pod's grace period before SIGKILL, so the container
+        // outlives its API object by up to 8 s. (No wall-clock bound on kubectl itself: on a
+        // loaded machine its start alone can take seconds.)
         const beat = () => Number(readFileSync(join(beats, 'last'), 'utf8'));
-        await new Promise((r) => setTimeout(r, 3000));
-        assert.ok(beat() * 1000 >= started, 'the container still runs after the pod is gone from the API');
+        // The beats are whole seconds: one in a later second than kubectl's return came after it.
+        await until('a heartbeat after kubectl returned', async () => beat() > Math.floor(returned / 1000), 10_000);
         await until(
           'the heartbeats to stop',
           async () => {
