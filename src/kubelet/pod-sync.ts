@@ -78,6 +78,9 @@ function sleepOn(clock: Clock, ms: number): Promise<void> {
   return new Promise((r) => clock.setTimeout(r, ms));
 }
 
+/** Waiting reasons that last out a back-off, rather than report what the last sync met. */
+const backOffReasons = new Set<string>([WaitingReason.CrashLoopBackOff, WaitingReason.ImagePullBackOff]);
+
 export class PodSyncer {
   readonly reader: RuntimeStatusReader;
   readonly crashBackoff: Backoff;
@@ -150,6 +153,11 @@ export class PodSyncer {
     rt = await this.reader.podStatus(uid);
     this.o.status.set(pod, this.generate(pod, rt, false));
     this.pruneDeadContainers(pod, rt);
+    // An error this sync met (ErrImagePull, RunContainerError …) lasts only until the next sync
+    // shows the back-off: let the API have it first, or on a busy node the status writes would
+    // coalesce it away and no one would see what failed.
+    const failed = [...(this.reasons.get(uid)?.values() ?? [])].some((why) => !backOffReasons.has(why.reason));
+    if (failed) await this.o.status.written(uid, 10_000);
     // Containers waiting out a back-off come back when it ends.
     for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
       const why = this.reasons.get(uid)?.get(c.name);

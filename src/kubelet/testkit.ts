@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../api/object.js';
+import type { Client } from '../client/interface.js';
 import { R } from '../client/resources.js';
 import type { Clock } from '../machinery/clock.js';
 import { startTestControlPlane, until, type TestControlPlane } from '../testing/control-plane.js';
@@ -26,7 +27,14 @@ export interface KubeletHarness {
   stop(): Promise<void>;
 }
 
-export async function startKubeletHarness(o: { clock?: Clock; runtime?: ContainerRuntime; kubelet?: Partial<KubeletOptions>; nodeName?: string } = {}): Promise<KubeletHarness> {
+export async function startKubeletHarness(o: {
+  clock?: Clock;
+  runtime?: ContainerRuntime;
+  kubelet?: Partial<KubeletOptions>;
+  nodeName?: string;
+  /** Stands between the kubelet and the API server (to hold or record its writes). */
+  kubeletClient?: (c: Client) => Client;
+} = {}): Promise<KubeletHarness> {
   const cp = await startTestControlPlane({ controllers: false });
   const dataDir = mkdtempSync(join(tmpdir(), 'kubelet-test-'));
   const runtime = o.runtime ?? new FakeRuntime({ clock: o.clock, images: ['busybox'], pull: (image) => (image.includes('missing') ? new Error(`rpc error: code = NotFound desc = failed to pull and unpack image "${image}": not found`) : undefined) });
@@ -35,7 +43,7 @@ export async function startKubeletHarness(o: { clock?: Clock; runtime?: Containe
   await cp.client.create(R.configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kube-root-ca.crt' }, data: { 'ca.crt': cp.caPem } });
   const ac = new AbortController();
   const kubelet = new Kubelet({
-    client: cp.client,
+    client: o.kubeletClient ? o.kubeletClient(cp.client) : cp.client,
     runtime,
     nodeName,
     dataDir,

@@ -8,12 +8,12 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeLoopbackPort } from '../../src/kubelet/runtime/cri/containerd.js';
 import { ensureTestImages, startLocalRegistry, whyNoContainers, type LocalRegistry, type TestImages } from '../../src/kubelet/runtime/cri/testing.js';
-import { eventually, kubectlPath, kubeliteEntry, startKubelite, type RunningCluster } from '../e2e/harness.js';
+import { eventually, kubeliteEntry, startKubelite, watchFromNow, type RunningCluster } from '../e2e/harness.js';
 import { containerdPid, leftovers, natRulesFor, nodeNetwork } from './host-leftovers.js';
 
 const noContainers = await whyNoContainers();
@@ -93,15 +93,15 @@ if (noContainers) {
 
     it('a missing image shows ErrImagePull, then ImagePullBackOff, in kubectl get', async () => {
       const image = `${registry.host}/kl-missing:v1`;
-      cluster.k(['run', 'missing', '--image', image, '--restart', 'Never']);
-      // Watch as a user does: every status the pod goes through is printed.
-      const watch = spawn(kubectlPath, ['--kubeconfig', cluster.kubeconfig, 'get', 'pod', 'missing', '-w', '--no-headers'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      // Watch as a user does: every status the pod goes through is printed. The watch starts
+      // before the pod exists, so a slow kubectl start cannot miss the first states.
+      const watch = await watchFromNow(['--kubeconfig', cluster.kubeconfig, 'get', 'pods', '--field-selector', 'metadata.name=missing', '-w', '--no-headers']);
       let seen = '';
-      watch.stdout.on('data', (d: Buffer) => (seen += d.toString()));
       try {
-        await eventually(() => /ImagePullBackOff/.test(seen), 60_000, `ImagePullBackOff (seen: ${seen})`);
+        cluster.k(['run', 'missing', '--image', image, '--restart', 'Never']);
+        await eventually(() => /ImagePullBackOff/.test((seen = watch.rows())), 60_000, 'ImagePullBackOff');
       } finally {
-        watch.kill();
+        watch.child.kill();
       }
       const statuses = seen.split('\n').map((l) => l.split(/\s+/)[2]).filter(Boolean);
       const errAt = statuses.indexOf('ErrImagePull');

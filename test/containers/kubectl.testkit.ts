@@ -4,7 +4,7 @@
 // pods' logs and kubelite's own log lines.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { kubectlPath, type KubectlResult, type RunningCluster } from '../e2e/harness.js';
+import { kubectlPath, watchFromNow, type KubectlResult, type RunningCluster } from '../e2e/harness.js';
 import { poll } from '../../src/testing/poll.js';
 
 /** The local test image (imported into containerd; the process runtime runs host programs). */
@@ -64,6 +64,11 @@ export class Kubectl {
     const r = await this.run(args, opts);
     if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
     return r.stdout;
+  }
+
+  /** `kubectl get … --watch`, once its watch is open (see watchFromNow): rows on stdout. */
+  watch(args: string[]): Promise<{ child: ChildProcess; rows: () => string }> {
+    return watchFromNow(this.argv(args));
   }
 
   /** A long-running kubectl (logs -f, port-forward) whose output (both streams) accumulates. */

@@ -731,7 +731,7 @@ spec:
     it('a command that does not exist: RunContainerError, then CrashLoopBackOff with a StartError (128), as upstream with containerd', () =>
       explainedRun(['no-such-cmd'], async () => {
         // A watch sees every status the kubelet writes: RunContainerError lasts only until the next sync.
-        const watch = k.interactive(['get', 'pods', '--field-selector', 'metadata.name=no-such-cmd', '--watch', '--no-headers']);
+        const watch = await k.watch(['get', 'pods', '--field-selector', 'metadata.name=no-such-cmd', '--watch', '--no-headers']);
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -751,7 +751,7 @@ spec:
         // Upstream with containerd and runc: the container is created, starting it fails
         // (RunContainerError), and the failed start leaves a terminated state StartError, exit
         // code 128, with runc's message. The process runtime gives the same.
-        const statuses = watch.output().split('\n').map((l) => l.split(/\s+/)[2]).filter(Boolean);
+        const statuses = watch.rows().split('\n').map((l) => l.split(/\s+/)[2]).filter(Boolean);
         assert.ok(statuses.includes('RunContainerError'), `statuses seen: ${statuses.join(', ')}`);
         const last = '{.status.containerStatuses[0].lastState.terminated';
         assert.equal(await k.jsonpath('pod/no-such-cmd', `${last}.reason} ${last}.exitCode}`), 'StartError 128');

@@ -142,3 +142,24 @@ export async function startKubelite(opts: StartOptions = {}): Promise<RunningClu
 export function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
   return poll(fn, { timeoutMs, what, intervalMs: 50 });
 }
+
+/**
+ * `kubectl get … --watch` started before the changes it should see: resolves once kubectl's
+ * watch request is open. kubectl watches from the revision of its first list, so every change
+ * after this is printed, however slowly kubectl started. `-v=6` makes kubectl log its
+ * requests on stderr; stdout carries only the rows.
+ */
+export async function watchFromNow(argv: string[], timeoutMs = 30_000): Promise<{ child: ChildProcess; rows: () => string }> {
+  const child = spawn(kubectlPath, [...argv, '-v=6'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let rows = '';
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (rows += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  try {
+    await poll(() => /[?&]watch=true\S* 200 OK/.test(log), { timeoutMs, what: 'kubectl\'s watch to open', intervalMs: 50 });
+  } catch (e) {
+    child.kill();
+    throw new Error(`${(e as Error).message}\n${log}`);
+  }
+  return { child, rows: () => rows };
+}

@@ -104,6 +104,31 @@ export class StatusManager {
     }
   }
 
+  /**
+   * Resolves once the API has the pod's status as last set (or the pod is gone), or after
+   * withinMs of the clock: for a state the user should get to see before the next sync
+   * replaces it, since writes coalesce to the latest status.
+   */
+  async written(uid: string, withinMs: number): Promise<void> {
+    let late = false;
+    let cancel = () => {};
+    const deadline = new Promise<void>((r) => {
+      cancel = this.opts.clock.setTimeout(() => {
+        late = true;
+        r();
+      }, withinMs);
+    });
+    try {
+      for (;;) {
+        const e = this.entries.get(uid);
+        if (late || !e || (!e.writing && e.written === e.version)) return;
+        await Promise.race([new Promise<void>((r) => this.idle.add(r)), deadline]);
+      }
+    } finally {
+      cancel();
+    }
+  }
+
   private wake(): void {
     for (const r of this.idle) r();
     this.idle.clear();
