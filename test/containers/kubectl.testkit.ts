@@ -28,6 +28,12 @@ export interface Interactive {
   exited: Promise<number | null>;
 }
 
+/** A line of `kubectl get pods --no-headers`: NAME READY STATUS RESTARTS AGE, where RESTARTS may read "1 (3s ago)". */
+export function parsePodRow(line: string): PodRow | undefined {
+  const m = /^\S+\s+(\S+)\s+(\S+)\s+(\d+(?: \([^)]*\))?)\s+\S+\s*$/.exec(line);
+  return m ? { ready: m[1], status: m[2], restarts: m[3] } : undefined;
+}
+
 function shellWord(s: string): string {
   return /^[\w./=:@,+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
@@ -102,9 +108,7 @@ export class Kubectl {
   async podRow(name: string): Promise<PodRow | undefined> {
     const r = await this.run(['get', 'pod', name, '--no-headers']);
     if (r.code !== 0) return undefined;
-    // NAME READY STATUS RESTARTS AGE, where RESTARTS may read "1 (3s ago)".
-    const m = /^\S+\s+(\S+)\s+(\S+)\s+(\d+(?: \([^)]*\))?)\s+\S+\s*$/.exec(r.stdout.trim());
-    return m ? { ready: m[1], status: m[2], restarts: m[3] } : undefined;
+    return parsePodRow(r.stdout.trim());
   }
 
   jsonpath(kindName: string, path: string): Promise<string> {

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningCluster } from '../e2e/harness.js';
-import { explained, idle, image, Kubectl, pullPolicy, until, type PodRow } from './kubectl.testkit.js';
+import { explained, idle, image, Kubectl, parsePodRow, pullPolicy, until, type PodRow } from './kubectl.testkit.js';
 
 export interface SeedPodsSuiteOptions {
   /** The runtime's name, for the suite's title. */
@@ -25,22 +25,37 @@ export interface SeedPodsSuiteOptions {
   skip?: string;
 }
 
-/** The status rows seen while waiting (with the seconds since the start), for assertions on states that pass by. */
-async function watchStatuses(k: Kubectl, pod: string, stop: (row: PodRow) => boolean, timeoutMs: number): Promise<Array<PodRow & { at: number }>> {
+/**
+ * The status rows `kubectl get -w` prints for a pod, from a watch opened before the pod is
+ * created, so states that pass by quickly are seen however busy the machine is. Rows repeat
+ * only when READY, STATUS or the restart count change; `at` is seconds since the watch opened.
+ */
+async function watchStatuses(k: Kubectl, pod: string): Promise<{ until(stop: (row: PodRow) => boolean, timeoutMs: number): Promise<Array<PodRow & { at: number }>> }> {
   const started = Date.now();
+  const w = await k.watch(['get', 'pods', '--field-selector', `metadata.name=${pod}`, '--watch', '--no-headers']);
   const seen: Array<PodRow & { at: number }> = [];
-  await until(
-    `pod ${pod} to reach the expected status`,
-    async () => {
-      const row = await k.podRow(pod);
-      if (!row) return false;
+  let read = 0;
+  const take = () => {
+    const text = w.rows();
+    const end = text.lastIndexOf('\n') + 1;
+    for (const line of text.slice(read, end).split('\n')) {
+      const row = parsePodRow(line.trim());
+      if (!row) continue;
       const prev = seen.at(-1);
       if (!prev || prev.status !== row.status || prev.ready !== row.ready || prev.restarts.split(' ')[0] !== row.restarts.split(' ')[0]) seen.push({ ...row, at: Math.round((Date.now() - started) / 1000) });
-      return stop(row);
+    }
+    read = Math.max(read, end);
+  };
+  return {
+    async until(stop, timeoutMs) {
+      try {
+        await until(`pod ${pod} to reach the expected status`, async () => (take(), seen.some(stop)), timeoutMs);
+        return seen;
+      } finally {
+        w.child.kill();
+      }
     },
-    timeoutMs,
-  );
-  return seen;
+  };
 }
 
 export function seedPodsSuite(o: SeedPodsSuiteOptions): void {
@@ -204,6 +219,7 @@ spec:
         // seed 002, kubia-liveness.yml: luksa/kubia-unhealthy answers 500 after a few requests;
         // here busybox httpd runs a CGI that does the same (after 3 requests, the probe period
         // being 1 s). A short grace period: httpd ignores SIGTERM as PID 1 and is killed (137).
+        const statuses = await watchStatuses(k, 'kubia-liveness');
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -239,7 +255,7 @@ spec:
         // Run 1 fails its probe and restarts at once; then the kubelet backs off 10 s, 20 s ...
         // How many kills pass before the first back-off depends on timing, as upstream (the
         // back-off is measured from the previous run's end, and a kill takes its grace period).
-        const seen = await watchStatuses(k, 'kubia-liveness', (row) => row.status === 'CrashLoopBackOff', 60_000);
+        const seen = await statuses.until((row) => row.status === 'CrashLoopBackOff', 60_000);
         assert.ok(seen.some((r) => r.status === 'Running'), `Running before the crash loop: ${JSON.stringify(seen)}`);
         const row = (await k.podRow('kubia-liveness'))!;
         assert.match(row.restarts, /^[1-9] \(\d+s ago\)$/, `restarts before the first back-off: ${JSON.stringify(seen)}`);
@@ -292,6 +308,7 @@ spec:
 
     it('an init container writes to an emptyDir that the app reads', () =>
       explainedRun(['init-demo'], async () => {
+        const statuses = await watchStatuses(k, 'init-demo');
         await k.apply(`apiVersion: v1
 kind: Pod
 metadata:
@@ -318,7 +335,7 @@ spec:
   - name: work
     emptyDir: {}
 `);
-        const seen = await watchStatuses(k, 'init-demo', (row) => row.status === 'Running', 60_000);
+        const seen = await statuses.until((row) => row.status === 'Running', 60_000);
         assert.ok(seen.some((r) => r.status === 'Init:0/1' && r.ready === '0/1'), `Init:0/1 while the init container runs: ${JSON.stringify(seen)}`);
         assert.equal(await k.ok(['logs', 'init-demo']), 'written by the init container\n');
         assert.equal(await k.ok(['logs', 'init-demo', '-c', 'write']), '');
