@@ -398,10 +398,18 @@ export class SqliteStorage implements Storage {
     }
     this.batchDone = undefined;
     done();
-    for (const w of batch) {
-      this.dispatch(w);
-      w.resolve(w.result);
-    }
+    const acknowledge = () => {
+      for (const w of batch) w.resolve(w.result);
+    };
+    if (this.watchers.size === 0) return acknowledge();
+    for (const w of batch) this.dispatch(w);
+    // Watchers first, writers after. Acknowledged together, each writer's continuation (its
+    // response) and each watcher's (its next event) took turns in the microtask queue, so a
+    // watcher got the batch's last event only after nearly all of the batch's responses had
+    // been built and sent: ~10 ms at 50 clients. A tick queued from a microtask runs once the
+    // microtask queue is empty, that is once every watcher has taken (and the API server's
+    // watches have written) all it can; the writers' continuations run after it.
+    queueMicrotask(() => process.nextTick(acknowledge));
   }
 
   private dispatch(w: PendingWrite): void {
