@@ -90,3 +90,33 @@ describe('SqliteStorage on disk', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('SqliteStorage watch delivery', () => {
+  it('hands a group commit\'s events to its watchers before it acknowledges the writers', async () => {
+    const store = new SqliteStorage({ path: ':memory:', freeze: true });
+    const ac = new AbortController();
+    // A watcher with a few awaits per event, as the API server's watch streams have.
+    const seen = new Set<string>();
+    const consuming = (async () => {
+      for await (const e of store.watch('/registry/configmaps/', { sinceRevision: await store.currentRevision(), signal: ac.signal })) {
+        await Promise.resolve();
+        await Promise.resolve();
+        seen.add(e.key);
+      }
+    })();
+    // Fifty creates in one event-loop turn share one commit; as each is acknowledged, the
+    // watcher already holds every event of that commit.
+    const missing: string[] = [];
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const key = `/registry/configmaps/default/c${i}`;
+        await store.create(key, { metadata: { name: `c${i}` } });
+        if (!seen.has(key)) missing.push(key);
+      }),
+    );
+    assert.deepEqual(missing, []);
+    ac.abort();
+    await consuming;
+    await store.close();
+  });
+});
