@@ -5,6 +5,7 @@ import { R } from '../../client/resources.js';
 import { deploymentController } from '../deployment/index.js';
 import { replicaSetController } from '../replicaset.js';
 import { node, runPod, startRig, table, type Rig } from '../endpoints.testkit.js';
+import { until } from '../../testing/control-plane.js';
 import { horizontalPodAutoscalerController } from './index.js';
 import type { HpaStatus } from './horizontal.js';
 
@@ -69,7 +70,11 @@ test('kubectl autoscale deployment kubia --cpu-percent=30 --min=1 --max=5: scale
     await advanceUntil(rig, 'kubia', '90m', async () => (await replicasOf(rig, 'kubia')) === 3, 'scaled to 3');
     const up = rig.events.find((e) => e.reason === 'SuccessfulRescale')!;
     assert.deepEqual([up.component, up.type, up.message], ['horizontal-pod-autoscaler', 'Normal', 'New size: 3; reason: cpu resource utilization (percentage of request) above target']);
-    let s = await hpaStatus(rig, 'kubia');
+    // The controller writes the target's scale, then its own status: wait for the second write.
+    let s = await until(async () => {
+      const st = await hpaStatus(rig, 'kubia');
+      return st.desiredReplicas === 3 ? st : undefined;
+    }, 5_000, 'the HPA status after the rescale');
     assert.deepEqual([s.currentReplicas, s.desiredReplicas], [1, 3]);
     assert.deepEqual(s.currentMetrics, [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 90, averageValue: '90m' } } }]);
     assert.ok(s.lastScaleTime);
@@ -124,7 +129,10 @@ test('behavior: one pod per minute up; failures show in conditions and events', 
     // 400m of 200m: 200% → 4 wanted, but one pod per minute.
     await advanceUntil(rig, 'web', '400m', async () => (await replicasOf(rig, 'web')) === 2, 'scaled to 2');
     const firstScale = rig.clock.now();
-    let s = await hpaStatus(rig, 'web');
+    let s = await until(async () => {
+      const st = await hpaStatus(rig, 'web');
+      return st.desiredReplicas === 2 ? st : undefined;
+    }, 5_000, 'the HPA status after the rescale');
     assert.deepEqual([s.conditions?.find((c) => c.type === 'ScalingLimited')?.status, s.conditions?.find((c) => c.type === 'ScalingLimited')?.reason], ['True', 'ScaleUpLimit']);
     await advanceUntil(rig, 'web', '400m', async () => (await replicasOf(rig, 'web')) === 3, 'scaled to 3');
     assert.ok(rig.clock.now() - firstScale >= 60_000, 'a minute between steps');
