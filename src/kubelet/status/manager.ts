@@ -33,6 +33,11 @@ interface Entry {
 
 const ownedFields = ['phase', 'conditions', 'message', 'reason', 'hostIP', 'hostIPs', 'podIP', 'podIPs', 'startTime', 'initContainerStatuses', 'containerStatuses'] as const;
 
+/** A write of the entry is pending or in flight. */
+function busy(e: Entry): boolean {
+  return e.writing || e.written !== e.version;
+}
+
 function stable(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 }
@@ -70,7 +75,7 @@ export class StatusManager {
   reconcile(pod: Pod): void {
     const uid = pod.metadata.uid ?? '';
     const e = this.entries.get(uid);
-    if (!e || e.writing || e.written !== e.version) return;
+    if (!e || busy(e)) return;
     const api = pod.status ?? {};
     const drift = ownedFields.some((f) => {
       if (f === 'conditions') {
@@ -96,12 +101,8 @@ export class StatusManager {
   }
 
   /** Resolves when no write is pending or in flight (tests). */
-  async settled(): Promise<void> {
-    for (;;) {
-      const busy = [...this.entries.values()].some((e) => e.writing || e.written !== e.version);
-      if (!busy) return;
-      await new Promise<void>((r) => this.idle.add(r));
-    }
+  settled(): Promise<void> {
+    return this.whenIdle(() => ![...this.entries.values()].some(busy));
   }
 
   /**
@@ -111,22 +112,23 @@ export class StatusManager {
    */
   async written(uid: string, withinMs: number): Promise<void> {
     let late = false;
-    let cancel = () => {};
-    const deadline = new Promise<void>((r) => {
-      cancel = this.opts.clock.setTimeout(() => {
-        late = true;
-        r();
-      }, withinMs);
-    });
+    const cancel = this.opts.clock.setTimeout(() => {
+      late = true;
+      this.wake();
+    }, withinMs);
     try {
-      for (;;) {
+      await this.whenIdle(() => {
         const e = this.entries.get(uid);
-        if (late || !e || (!e.writing && e.written === e.version)) return;
-        await Promise.race([new Promise<void>((r) => this.idle.add(r)), deadline]);
-      }
+        return late || !e || !busy(e);
+      });
     } finally {
       cancel();
     }
+  }
+
+  /** Waits, from one finished write to the next, until `done` holds. */
+  private async whenIdle(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise<void>((r) => this.idle.add(r));
   }
 
   private wake(): void {

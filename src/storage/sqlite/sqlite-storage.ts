@@ -413,7 +413,6 @@ export class SqliteStorage implements Storage {
   }
 
   private dispatch(w: PendingWrite): void {
-    if (this.watchers.size === 0) return;
     const event: StorageEvent = w.entry
       ? {
           type: w.prev ? 'MODIFIED' : 'ADDED',
